@@ -1,0 +1,26 @@
+# Every dependency is a Debian bookworm package installed by scripts/setup-debian; nothing is
+# downloaded at configure or build time. Each becomes a dep_<name> target so stages name what they use.
+find_package(PkgConfig REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(tomlplusplus 3 REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+
+add_library(dep_json INTERFACE)
+target_link_libraries(dep_json INTERFACE nlohmann_json::nlohmann_json)
+add_library(dep_fmt INTERFACE)
+target_link_libraries(dep_fmt INTERFACE fmt::fmt)
+add_library(dep_re2 INTERFACE)
+target_link_libraries(dep_re2 INTERFACE PkgConfig::RE2)
+add_library(dep_toml INTERFACE)
+target_link_libraries(dep_toml INTERFACE tomlplusplus::tomlplusplus)
+
+if(NOT CRASHPILOT_FUZZ)
+  find_package(CLI11 2 REQUIRED)
+  add_library(dep_cli11 INTERFACE)
+  target_link_libraries(dep_cli11 INTERFACE CLI11::CLI11)
+  if(CRASHPILOT_TESTS)
+    find_package(GTest REQUIRED)
+    find_package(benchmark REQUIRED)
+  endif()
+endif()

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include <parse/document.hpp>
+
+#include <util/string.hpp>
+#include <util/utf8.hpp>
+
+#include <re2/re2.h>
+
+namespace crashpilot::parse {
+
+namespace {
+
+// Timestamps that loggers, journald and terminal recorders put before each line. They are never part
+// of a report line, so they are removed wherever they start a line. Each alternative must end in
+// whitespace so a gdb frame like "2024 ..." or a Wheaty "Date 2:3:2019" line is not touched.
+const RE2& timestamp_prefix() {
+  static const RE2 re(
+      R"(^(?:)"
+      // 2020-06-23_01:16:10 / 2023-07-24 20:47:51 / 2024-01-01T12:00:00.123Z, optional [ ] around
+      R"(\[?\d{4}-\d{2}-\d{2}[ T_]\d{2}:\d{2}:\d{2}(?:[.,:]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?)"
+      // journald / syslog: "Nov 24 12:00:01 host unit[123]:"
+      R"(|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} [\w.-]+ [\w.@/-]+(?:\[\d+\])?:)"
+      // time only: [12:09:16] / 08:34:53 / [c3ab8700|12:09:16]
+      R"(|\[?(?:[0-9a-f]{8}\|)?\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\]?)"
+      // sneezymud-style 2022|1214|16:08:26 ::
+      R"(|\d{4}\|\d{4}\|\d{2}:\d{2}:\d{2} ::)"
+      R"()[ \t]+)");
+  return re;
+}
+
+// Prefixes only stripped when they are the document's dominant style: on their own they are too
+// easy to confuse with content.
+const RE2& docker_prefix() {
+  static const RE2 re(R"(^[A-Za-z0-9][\w.-]*(?:_\d+)? *\| ?)");
+  return re;
+}
+const RE2& ctest_prefix() {
+  static const RE2 re(R"(^\d{1,5}: )");
+  return re;
+}
+
+std::string decode_entities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) {
+    return std::string(s);
+  }
+  std::string out = util::replace_all(s, "&lt;", "<");
+  out = util::replace_all(out, "&gt;", ">");
+  out = util::replace_all(out, "&quot;", "\"");
+  out = util::replace_all(out, "&#39;", "'");
+  return util::replace_all(out, "&amp;", "&");
+}
+
+} // namespace
+
+std::string clean_markdown(std::string_view line) {
+  // Quote markers: "> ", ">> " (but keep AzerothCore's ">> ASSERTION FAILED" title, which is content).
+  while (line.size() >= 1 && line[0] == '>' && !line.starts_with(">> ASSERTION") &&
+         !line.starts_with(">> ABORTED") && !line.starts_with(">> FATAL") &&
+         !line.starts_with(">> ERROR") && !line.starts_with(">> WARNING")) {
+    line.remove_prefix(1);
+    if (!line.empty() && line[0] == ' ') {
+      line.remove_prefix(1);
+    }
+  }
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size(); ++i) {
+    // Markdown escapes of '#' and '*'. Other escapes are left alone: Windows paths are full of
+    // backslashes, and "\_" or "\[" can be part of a real path.
+    if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == '#' || line[i + 1] == '*')) {
+      continue;
+    }
+    out += line[i];
+  }
+  return decode_entities(out);
+}
+
+Document::Document(std::string_view text, size_t first_line_number) {
+  std::string sane;
+  if (!util::is_valid_utf8(text)) {
+    sane = util::sanitize_utf8(text);
+    text = sane;
+  }
+
+  std::vector<std::string_view> raw;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    raw.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+
+  // Find the dominant wrapper prefix among the first lines.
+  size_t sample = 0, docker = 0, ctest = 0;
+  for (auto r : raw) {
+    if (util::trim(r).empty()) {
+      continue;
+    }
+    if (++sample > 200) {
+      break;
+    }
+    re2::StringPiece in(r.data(), r.size());
+    docker += RE2::PartialMatch(in, docker_prefix()) ? 1u : 0u;
+    ctest += RE2::PartialMatch(in, ctest_prefix()) ? 1u : 0u;
+  }
+  const RE2* wrapper = nullptr;
+  if (sample >= 3 && docker * 10 >= sample * 7) {
+    wrapper = &docker_prefix();
+    m_prefix = "docker-compose";
+  } else if (sample >= 3 && ctest * 10 >= sample * 7) {
+    wrapper = &ctest_prefix();
+    m_prefix = "ctest";
+  }
+
+  bool in_fence = false;
+  m_lines.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    std::string_view r = raw[i];
+    if (!r.empty() && r.back() == '\r') {
+      r.remove_suffix(1);
+    }
+    re2::StringPiece in(r.data(), r.size());
+    if (wrapper && RE2::Consume(&in, *wrapper)) {
+      r = std::string_view(in.data(), in.size());
+    }
+    in = re2::StringPiece(r.data(), r.size());
+    if (!r.empty() && (r[0] == '[' || (r[0] >= '0' && r[0] <= '9') || (r[0] >= 'A' && r[0] <= 'Z')) &&
+        RE2::Consume(&in, timestamp_prefix())) {
+      r = std::string_view(in.data(), in.size());
+      if (m_prefix.empty()) {
+        m_prefix = "timestamp";
+      }
+    }
+    std::string cleaned = clean_markdown(r);
+    std::string_view t = util::trim(cleaned);
+    if (t.starts_with("```") || t.starts_with("~~~")) {
+      in_fence = !in_fence;
+      continue; // a code fence line is never content
+    }
+    Line line;
+    line.text = std::string(util::trim_right(cleaned));
+    line.number = first_line_number + i;
+    m_lines.push_back(std::move(line));
+  }
+}
+
+} // namespace crashpilot::parse

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Pieces of frame text shared by the format parsers: function names with argument lists, source
+// locations in their several spellings, and C++ symbol demangling.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace crashpilot::parse {
+
+// Demangles an Itanium C++ ABI symbol (_ZN4Unit6UpdateEjj) with libstdc++'s abi::__cxa_demangle.
+// Returns `symbol` unchanged when it is not a mangled name or does not demangle.
+std::string demangle(std::string_view symbol);
+
+// Splits "Foo::bar(int, char const*) const" into the name "Foo::bar" and the rest. Handles
+// templates (balanced <>), operator(), operator<, lambdas, and "(anonymous namespace)::".
+std::string_view function_name_part(std::string_view function);
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+// Parses "path:line", "path:line:col", "path(line)", "path line N", "path: N + 0xoff". The path may
+// contain spaces and drive letters. nullopt when `text` is not a location.
+std::optional<SourceLocation> parse_location(std::string_view text);
+
+} // namespace crashpilot::parse
