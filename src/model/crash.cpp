@@ -45,6 +45,11 @@ const Thread* Crash::crashing_thread() const {
       return &t;
     }
   }
+  for (const auto& t : threads) {
+    if (t.role.empty()) {
+      return &t;
+    }
+  }
   return threads.empty() ? nullptr : &threads.front();
 }
 

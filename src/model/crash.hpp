@@ -30,7 +30,9 @@ struct Frame {
   int index = -1;                 // position in its thread's stack, 0 = innermost
   std::optional<uint64_t> address; // program counter as printed
   std::string module;             // binary or library (worldserver.exe, libc.so.6)
-  std::string function;           // demangled, as printed (may keep arguments and templates)
+  std::string function;           // demangled symbol as printed, with its parameter types when the
+                                  // format prints them; never argument values (see `arguments`)
+  std::string arguments;          // argument values as a debugger printed them: "this=0x0, id=5"
   std::string file;               // source path as printed
   int line = 0;                   // 0 = unknown
   int column = 0;
@@ -41,6 +43,10 @@ struct Frame {
 struct Thread {
   std::string id;   // as the report names it: "1", "T1", "0x7f…", an LWP
   std::string name; // thread name when printed
+  // "" for a thread of the process. Other stacks a report prints are kept as threads with a role:
+  // "freed" / "allocated" (sanitizer heap history), "previous_access" (TSan), "created" (where a
+  // thread was created), "locks" (deadlock detector).
+  std::string role;
   bool crashing = false;
   std::vector<Frame> frames;
 };

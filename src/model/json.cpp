@@ -18,7 +18,11 @@ json to_json(const Thread& t) {
   for (const auto& f : t.frames) {
     frames.push_back(to_json(f));
   }
-  return {{"id", t.id}, {"name", t.name}, {"crashing", t.crashing}, {"frames", std::move(frames)}};
+  return {{"id", t.id},
+          {"name", t.name},
+          {"role", t.role},
+          {"crashing", t.crashing},
+          {"frames", std::move(frames)}};
 }
 
 // Typed field readers: a missing field keeps the default, a wrong type is an error.
@@ -61,7 +65,7 @@ struct Reader {
 
 json to_json(const Frame& f) {
   json j = {{"index", f.index}, {"address", address(f.address)}, {"module", f.module},
-            {"function", f.function}, {"file", f.file}, {"line", f.line}, {"column", f.column},
+            {"function", f.function}, {"arguments", f.arguments}, {"file", f.file}, {"line", f.line}, {"column", f.column},
             {"inlined", f.inlined}, {"offset", address(f.offset)}};
   return j;
 }
@@ -126,6 +130,7 @@ util::Expected<Frame> frame_from_json(const json& j) {
   r.get_address("address", f.address);
   r.get("module", f.module);
   r.get("function", f.function);
+  r.get("arguments", f.arguments);
   r.get("file", f.file);
   r.get("line", f.line);
   r.get("column", f.column);
@@ -216,6 +221,7 @@ util::Expected<Crash> crash_from_json(const json& j) {
       Reader rt{jt, "thread: ", {}};
       rt.get("id", t.id);
       rt.get("name", t.name);
+      rt.get("role", t.role);
       rt.get("crashing", t.crashing);
       if (!rt.error.empty()) {
         return util::error(rt.error);
