@@ -117,11 +117,30 @@ std::string toml_key(const std::string& k) {
 
 std::string toml_value(const json& v) {
   if (v.is_array()) {
-    std::string out = "[";
-    for (size_t i = 0; i < v.size(); ++i) {
-      out += (i ? ", " : "") + toml_value(v[i]);
+    std::vector<std::string> items;
+    size_t total = 0;
+    for (const auto& e : v) {
+      items.push_back(toml_value(e));
+      total += items.back().size() + 2;
+    }
+    if (total <= 80) {
+      return "[" + util::join(items, ", ") + "]";
+    }
+    std::string out = "[\n";
+    for (const auto& item : items) {
+      out += "  " + item + ",\n";
     }
     return out + "]";
+  }
+  // Regular expressions read better as TOML literal strings: no backslash doubling.
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    bool literal_ok = std::none_of(s.begin(), s.end(), [](char c) {
+      return c == '\'' || c == '\n' || c == '\r' || (static_cast<unsigned char>(c) < 0x20 && c != '\t');
+    });
+    if (literal_ok && s.find('\\') != std::string::npos) {
+      return "'" + s + "'";
+    }
   }
   if (v.is_object()) {
     std::string out = "{ ";

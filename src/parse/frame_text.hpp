@@ -4,6 +4,8 @@
 // Pieces of frame text shared by the format parsers: function names with argument lists, source
 // locations in their several spellings, and C++ symbol demangling.
 
+#include <model/symbol.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +16,8 @@ namespace crashpilot::parse {
 // Returns `symbol` unchanged when it is not a mangled name or does not demangle.
 std::string demangle(std::string_view symbol);
 
-// Splits "Foo::bar(int, char const*) const" into the name "Foo::bar" and the rest. Handles
-// templates (balanced <>), operator(), operator<, lambdas, and "(anonymous namespace)::".
-std::string_view function_name_part(std::string_view function);
+// Splits "Foo::bar(int) const" into the name "Foo::bar" (model/symbol.hpp; shared with triage).
+using model::function_name_part;
 
 struct SourceLocation {
   std::string file;
@@ -27,5 +28,11 @@ struct SourceLocation {
 // Parses "path:line", "path:line:col", "path(line)", "path line N", "path: N + 0xoff". The path may
 // contain spaces and drive letters. nullopt when `text` is not a location.
 std::optional<SourceLocation> parse_location(std::string_view text);
+
+// Undecorates the name of an MSVC-decorated symbol, as Windows export tables print them:
+// "?Update@Creature@@UEAAXII@Z" -> "Creature::Update", "??1Player@@UEAA@XZ" -> "Player::~Player".
+// Only the qualified name is produced (no parameter types). Returns `symbol` unchanged when it is
+// not decorated or uses a form this small undecorator does not read (templates, back-references).
+std::string undecorate_msvc(std::string_view symbol);
 
 } // namespace crashpilot::parse

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+// `crashpilot triage FILE... | -`: parse and triage each input, print a summary (TTY) or one JSON
+// object per input (--json), exit 3 when some input held no crash.
+#include <cli/commands.hpp>
+#include <cli/terminal.hpp>
+
+#include <model/json.hpp>
+#include <parse/parser.hpp>
+#include <triage/frames.hpp>
+#include <triage/triage.hpp>
+#include <util/file.hpp>
+#include <util/mapped_file.hpp>
+#include <util/string.hpp>
+#include <util/utf8.hpp>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace crashpilot::cli {
+
+namespace {
+
+struct Outcome {
+  std::vector<model::Crash> crashes;
+  std::string error; // why no crash came out
+  size_t dropped = 0;
+};
+
+// Which crash of a multi-report input leads: the first that carries a kind and a location.
+size_t primary_index(const std::vector<model::Crash>& crashes) {
+  for (size_t i = 0; i < crashes.size(); ++i) {
+    const auto& c = crashes[i];
+    if (c.kind != model::Kind::unknown && (!c.crash_function.empty() || c.assertion)) {
+      return i;
+    }
+  }
+  return 0;
+}
+
+Outcome triage_text(std::string_view text, const std::string& name, const triage::Rules& rules) {
+  Outcome out;
+  if (text.empty()) {
+    out.error = fmt::format("{}: empty input", name);
+    return out;
+  }
+  if (util::looks_binary(text)) {
+    out.error = fmt::format("{}: binary data, not a text crash report (for a core dump use `crashpilot symbolize --core`)",
+                            name);
+    return out;
+  }
+  parse::Result parsed = parse::parse_text(text);
+  out.dropped = parsed.crashes_dropped;
+  if (parsed.crashes.empty()) {
+    out.error = fmt::format("{}: no crash report found in {} line(s)", name, parsed.lines_scanned);
+    return out;
+  }
+  for (auto& c : parsed.crashes) {
+    triage::triage(c, rules);
+  }
+  out.crashes = std::move(parsed.crashes);
+  return out;
+}
+
+Outcome triage_input(const std::string& input, const TriageOptions& options, const triage::Rules& rules) {
+  size_t max_bytes = options.max_input_mb << 20;
+  if (input == "-") {
+    auto text = util::read_fd(STDIN_FILENO, "<stdin>", {max_bytes});
+    if (!text) {
+      return Outcome{{}, text.error(), 0};
+    }
+    return triage_text(*text, "<stdin>", rules);
+  }
+  auto mapped = util::MappedFile::open(input, max_bytes);
+  if (!mapped) {
+    return Outcome{{}, mapped.error(), 0};
+  }
+  if (mapped->view().size() > (64u << 20) && ::isatty(STDERR_FILENO)) {
+    fmt::print(stderr, "crashpilot: scanning {} ({} MiB)...\n", input, mapped->view().size() >> 20);
+  }
+  return triage_text(mapped->view(), input, rules);
+}
+
+void print_json(const std::string& input, const Outcome& o, const TriageOptions& options) {
+  nlohmann::json line;
+  if (o.crashes.empty()) {
+    line = {{"file", input}, {"error", o.error}, {"crash_id", nullptr}};
+  } else {
+    size_t p = primary_index(o.crashes);
+    model::JsonOptions jo;
+    jo.include_raw = options.raw;
+    line = model::to_json(o.crashes[p], jo);
+    line["file"] = input;
+    nlohmann::json others = nlohmann::json::array();
+    for (size_t i = 0; i < o.crashes.size(); ++i) {
+      if (i != p) {
+        const auto& c = o.crashes[i];
+        others.push_back({{"crash_id", c.crash_id},
+                          {"kind", model::to_string(c.kind)},
+                          {"crash_function", c.crash_function},
+                          {"crash_location", c.crash_location},
+                          {"crash_category", c.crash_category}});
+      }
+    }
+    line["reports_in_input"] = o.crashes.size() + o.dropped;
+    line["other_reports"] = std::move(others);
+  }
+  fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string frame_text(const model::Frame& f) {
+  std::string name = f.function.empty() ? (f.address ? util::hex(*f.address) : "??") : f.function;
+  if (name.size() > 110) {
+    name = name.substr(0, 107) + "...";
+  }
+  std::string where;
+  if (!f.file.empty()) {
+    where = fmt::format("  {}:{}", f.file, f.line);
+  } else if (!f.module.empty()) {
+    where = fmt::format("  ({})", f.module);
+  }
+  return fmt::format("{}{}{}", f.inlined ? "[inline] " : "", name, where);
+}
+
+void print_crash(const Terminal& t, const model::Crash& c, const TriageOptions& options) {
+  fmt::print("  {} {}  {}  {}  {}\n", t.dim("signature"), t.bold(c.signature.id), model::to_string(c.kind),
+             c.crash_category, t.severity(c.severity));
+  if (!c.exception_code.empty() || !c.error_message.empty()) {
+    fmt::print("  {}     {}{}\n", t.dim("error"), c.exception_code,
+               c.error_message.empty() || c.error_message == c.exception_code ? "" : "  " + c.error_message.substr(0, 160));
+  }
+  fmt::print("  {}  {}  {}\n", t.dim("crash at"), t.cyan(c.crash_function.empty() ? "(unknown)" : c.crash_function),
+             c.crash_location);
+  if (c.is_bot_related) {
+    fmt::print("  {}       {}\n", t.dim("bot"), t.yellow(c.bot_evidence.empty() ? "yes" : c.bot_evidence.front()));
+  }
+  fmt::print("  {}    {}\n", t.dim("because"), c.root_cause_hypothesis);
+  for (const auto& s : c.fix_suggestions) {
+    fmt::print("  {}    - {}\n", t.dim("fix    "), s);
+  }
+  auto print_frames = [&](const model::Thread& th, size_t limit) {
+    for (size_t i = 0; i < th.frames.size() && i < limit; ++i) {
+      bool meaningful = th.crashing && static_cast<int>(i) == c.meaningful_frame;
+      std::string line = fmt::format("#{:<2} {}", i, frame_text(th.frames[i]));
+      fmt::print("    {} {}\n", meaningful ? t.green(">") : " ", meaningful ? t.bold(line) : line);
+    }
+    if (th.frames.size() > limit) {
+      fmt::print("      {}\n", t.dim(fmt::format("... {} more frames", th.frames.size() - limit)));
+    }
+  };
+  if (const model::Thread* th = c.crashing_thread(); th && !th->frames.empty()) {
+    fmt::print("  {} {}{}\n", t.dim("frames"), th->id.empty() ? "" : "thread " + th->id,
+               th->name.empty() ? "" : " \"" + th->name + "\"");
+    print_frames(*th, options.all_threads ? 1024 : 8);
+  }
+  if (options.all_threads) {
+    for (const auto& th : c.threads) {
+      if (&th == c.crashing_thread()) {
+        continue;
+      }
+      fmt::print("  {} {} {}{}\n", t.dim("thread"), th.id, th.role.empty() ? "" : "(" + th.role + ") ", th.name);
+      print_frames(th, 1024);
+    }
+  } else if (c.threads.size() > 1) {
+    fmt::print("  {}\n", t.dim(fmt::format("{} other thread(s)/stack(s): --all-threads shows them", c.threads.size() - 1)));
+  }
+  fmt::print("  {}   {}\n", t.dim("quality"), c.quality == "good" ? t.green(c.quality) : t.yellow(c.quality));
+}
+
+void print_human(const Terminal& t, const std::string& input, const Outcome& o, const TriageOptions& options) {
+  if (o.crashes.empty()) {
+    fmt::print("{}\n  {} {}\n", t.bold(input), t.red("no crash:"), o.error);
+    return;
+  }
+  size_t p = primary_index(o.crashes);
+  fmt::print("{}{}\n", t.bold(input),
+             o.crashes.size() > 1 ? fmt::format("  ({} reports; the main one first)", o.crashes.size() + o.dropped) : "");
+  print_crash(t, o.crashes[p], options);
+  for (size_t i = 0; i < o.crashes.size(); ++i) {
+    if (i != p) {
+      const auto& c = o.crashes[i];
+      fmt::print("  {} {} {} {} {}\n", t.dim("also"), c.signature.id, model::to_string(c.kind),
+                 c.crash_function.empty() ? "(unknown)" : c.crash_function, c.crash_location);
+    }
+  }
+}
+
+} // namespace
+
+int run_triage(const Invocation& inv, const config::Config& config) {
+  auto rules = triage::Rules::from_config(config);
+  if (!rules) {
+    print_error(rules.error());
+    return exit_code::usage;
+  }
+  Terminal t = Terminal::detect(inv.global.color);
+  bool all_ok = true;
+  bool stdin_used = false;
+  for (size_t i = 0; i < inv.triage.inputs.size(); ++i) {
+    const std::string& input = inv.triage.inputs[i];
+    if (input == "-") {
+      if (stdin_used) {
+        print_error("'-' (standard input) given more than once");
+        return exit_code::usage;
+      }
+      stdin_used = true;
+    }
+    Outcome o = triage_input(input, inv.triage, *rules);
+    all_ok = all_ok && !o.crashes.empty();
+    if (inv.global.json) {
+      print_json(input, o, inv.triage);
+    } else {
+      if (i > 0) {
+        fmt::print("\n");
+      }
+      print_human(t, input, o, inv.triage);
+    }
+    std::fflush(stdout);
+  }
+  return all_ok ? exit_code::ok : exit_code::no_crash;
+}
+
+} // namespace crashpilot::cli

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// One function per subcommand. Each returns the process exit code (exit_codes below).
+
+#include <cli/options.hpp>
+#include <config/config.hpp>
+
+namespace crashpilot::cli {
+
+namespace exit_code {
+inline constexpr int ok = 0;
+inline constexpr int failure = 1;  // the command could not do its job (I/O, internal error)
+inline constexpr int usage = 2;    // bad arguments or configuration
+inline constexpr int no_crash = 3; // triage: some input held no crash report
+} // namespace exit_code
+
+int run_triage(const Invocation& inv, const config::Config& config);
+int run_config(const Invocation& inv, const config::Config& config);
+
+} // namespace crashpilot::cli
