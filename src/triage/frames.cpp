@@ -215,7 +215,8 @@ std::string display_name(const model::Frame& f) {
 // The frame of the assertion's own function: same unqualified name, or same file and line.
 int find_assertion_frame(const model::Crash& crash, const model::Assertion& a) {
   const auto& frames = crash.crashing_frames();
-  std::string_view want = unqualified(normalize_function(a.function));
+  std::string normalized = normalize_function(a.function);
+  std::string_view want = unqualified(normalized);
   for (size_t i = 0; i < frames.size(); ++i) {
     if (!is_symbolized(frames[i])) {
       continue;
