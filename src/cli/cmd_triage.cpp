@@ -37,7 +37,8 @@ size_t primary_index(const std::vector<model::Crash>& crashes) {
   return 0;
 }
 
-Outcome triage_text(std::string_view text, const std::string& name, const triage::Rules& rules) {
+Outcome triage_text(std::string_view text, const std::string& name, const triage::Rules& rules,
+                    const util::MappedFile* mapped = nullptr) {
   Outcome out;
   if (text.empty()) {
     out.error = fmt::format("{}: empty input", name);
@@ -48,7 +49,22 @@ Outcome triage_text(std::string_view text, const std::string& name, const triage
                             name);
     return out;
   }
-  parse::Result parsed = parse::parse_text(text);
+  parse::Options po;
+  bool show_progress = text.size() > (size_t{64} << 20) && ::isatty(STDERR_FILENO);
+  if (mapped || show_progress) {
+    po.progress = [&](size_t offset) {
+      if (mapped && offset > (size_t{16} << 20)) {
+        mapped->release_before(offset - (size_t{16} << 20)); // keep what a region's context may need
+      }
+      if (show_progress) {
+        fmt::print(stderr, "\rcrashpilot: scanning {}: {}%", name, offset * 100 / text.size());
+      }
+    };
+  }
+  parse::Result parsed = parse::parse_text(text, po);
+  if (show_progress) {
+    fmt::print(stderr, "\rcrashpilot: scanning {}: done\n", name);
+  }
   out.dropped = parsed.crashes_dropped;
   if (parsed.crashes.empty()) {
     out.error = fmt::format("{}: no crash report found in {} line(s)", name, parsed.lines_scanned);
@@ -74,10 +90,7 @@ Outcome triage_input(const std::string& input, const TriageOptions& options, con
   if (!mapped) {
     return Outcome{{}, mapped.error(), 0};
   }
-  if (mapped->view().size() > (64u << 20) && ::isatty(STDERR_FILENO)) {
-    fmt::print(stderr, "crashpilot: scanning {} ({} MiB)...\n", input, mapped->view().size() >> 20);
-  }
-  return triage_text(mapped->view(), input, rules);
+  return triage_text(mapped->view(), input, rules, &*mapped);
 }
 
 void print_json(const std::string& input, const Outcome& o, const TriageOptions& options) {

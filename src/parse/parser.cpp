@@ -9,7 +9,9 @@ namespace crashpilot::parse {
 
 Result parse_text(std::string_view text, const Options& options) {
   Result result;
-  for (const Region& region : find_regions(text)) {
+  ScanOptions scan;
+  scan.progress = options.progress;
+  for (const Region& region : find_regions(text, scan)) {
     Document doc(text.substr(region.begin, region.end - region.begin), region.first_line_number);
     result.lines_scanned += doc.size();
     Sections sections;

@@ -8,6 +8,7 @@
 #include <model/crash.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct Options {
   size_t max_frames_per_thread = 1024;  // deeper stacks are cut (problem "truncated")
   size_t max_threads = 4096;
   size_t max_crashes = 64;              // reports past this in one text are counted, not parsed
+  // Called during the scan of large texts with the byte offset reached (see ScanOptions::progress).
+  std::function<void(size_t)> progress;
 };
 
 struct Result {

@@ -47,7 +47,12 @@ std::vector<Region> find_regions(std::string_view text, const ScanOptions& optio
   bool open = false;
   size_t after_left = 0;
   Region current;
+  size_t next_progress = options.progress_every;
   while (pos < text.size()) {
+    if (options.progress && pos >= next_progress) {
+      options.progress(pos);
+      next_progress = pos + options.progress_every;
+    }
     const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
     size_t end = nl ? static_cast<size_t>(nl - text.data()) + 1 : text.size();
     ++line_no;

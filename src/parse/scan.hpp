@@ -5,6 +5,7 @@
 // pass and only the lines around report anchors are cleaned and parsed.
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct ScanOptions {
   size_t lines_before = 120; // context kept before the first anchor of a cluster
   size_t lines_after = 600;  // and after its last anchor
   size_t whole_text_below = 1 << 20; // smaller texts are one region: no scan needed
+  // Called every `progress_every` bytes with the offset scanned so far: lets a caller show progress and
+  // drop the pages of a memory-mapped file it has passed (bounded memory on huge inputs).
+  std::function<void(size_t)> progress;
+  size_t progress_every = size_t{8} << 20;
 };
 
 std::vector<Region> find_regions(std::string_view text, const ScanOptions& options = {});

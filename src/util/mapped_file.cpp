@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utility>
+#include <algorithm>
 
 namespace crashpilot::util {
 
@@ -25,6 +27,14 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     m_size = std::exchange(other.m_size, 0);
   }
   return *this;
+}
+
+void MappedFile::release_before(size_t offset) const {
+  auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t len = std::min(offset, m_size) / page * page;
+  if (m_data && len > 0) {
+    ::madvise(m_data, len, MADV_DONTNEED);
+  }
 }
 
 MappedFile::~MappedFile() {

@@ -26,6 +26,9 @@ public:
   static Expected<MappedFile> open(const std::string& path, size_t max_bytes);
 
   std::string_view view() const { return {static_cast<const char*>(m_data), m_size}; }
+  // Gives the pages before `offset` back to the kernel; reading them again faults them back in from
+  // the page cache. Keeps the resident size of a long sequential scan small.
+  void release_before(size_t offset) const;
 
 private:
   void* m_data = nullptr;
