@@ -32,7 +32,7 @@ skip_functions = [
   '^(Rtl|Nt|Zw|Ki)[A-Z]\w*$', '^BaseThreadInitThunk$', '^UnhandledExceptionFilter$', '^__C_specific_handler$',
   '^_C_specific_handler$', '^RaiseException$', '^KiUserExceptionDispatcher$', '^_CxxThrowException$', '^__CxxFrameHandler\d?$',
   '^(_?invoke_watson|_?invalid_parameter(_noinfo)?|_?_?crt_\w+|_?CrtDbgReport\w*|_wassert|_assert|abort)$', '^_?_?chkstk$',
-  '^(_?v?sn?w?printf(_s)?|_?_?stdio_common_\w+|_?output_l|_?mbctombb_l|_?woutput_l)$', '^_?_?(tmainCRTStartup|mainCRTStartup|wmainCRTStartup)$',
+  '^(_?v?sn?w?printf(_s)?(_l)?|_?_?stdio_common_\w+|_?output_l|_?mbctombb_l|_?woutput_l)$', '^_?_?(tmainCRTStartup|mainCRTStartup|wmainCRTStartup)$',
   '^_?_?(GetThreadContext|NtGetContextThread)$', '^std::thread::_Invoke', '^std::thread::_State_impl', '^std::__invoke',
   '^std::_Invoker', '^std::invoke$', '^std::_Function_handler', '^std::function<', '^_?beginthreadex', '^thread_start',
   '^PrintStackTrace$', '^print_?stack_?trace$', '^backtrace$', '^__libc_backtrace$',
@@ -55,6 +55,14 @@ accessor_functions = [ '^std::(unique_ptr|shared_ptr|vector|list|map|unordered_m
 assert_helpers = []
 # Functions of freeze detectors and watchdogs: a crash raised in them is a freeze (kind = freeze).
 watchdog_functions = []
+# A stack with no signal whose crashing thread waits here (top frames) is a hang: kind = freeze.
+hang_functions = [
+  '^__lll_lock_wait', '^___?pthread_mutex_lock$', '^pthread_mutex_lock$', '^pthread_cond_(timed|clock)?wait', '^__pthread_cond_wait',
+  '^__futex_abstimed_wait', '^futex_wait', '^std::mutex::lock$', '^std::recursive_mutex::lock$', '^std::condition_variable::wait',
+  '^(Rtl)?EnterCriticalSection$', '^RtlpWaitOnCriticalSection$', '^(Nt|Zw)?WaitForSingleObject(Ex)?$', '^(Nt|Zw)?WaitForMultipleObjects(Ex)?$',
+]
+# Report formats whose bare stack (no signal banner, no hang) is taken as a crash: kind = signal.
+crash_stack_formats = ['gdb', 'glibc-backtrace']
 # Path components where the repository-relative part of a source path starts (first match wins).
 root_markers = ['src', 'source', 'modules', 'dep', 'deps', 'code', 'lib', 'include', 'scripts', 'tests']
 # Fault addresses below this are null-pointer dereferences (the zero page).

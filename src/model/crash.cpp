@@ -50,7 +50,7 @@ const Thread* Crash::crashing_thread() const {
       return &t;
     }
   }
-  return threads.empty() ? nullptr : &threads.front();
+  return nullptr; // only auxiliary stacks (heap history, lock lists): no thread crashed in view
 }
 
 Thread* Crash::crashing_thread() {

@@ -107,6 +107,7 @@ struct Crash {
   std::vector<std::string> fix_suggestions;
   std::string quality; // "good", or what limits the report: "truncated", "unsymbolized", ...
 
+  // The thread marked crashing, else the first thread of the process; never an auxiliary stack.
   const Thread* crashing_thread() const;
   Thread* crashing_thread();
   // The crashing thread's frames (empty when no thread has frames).

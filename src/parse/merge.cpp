@@ -97,6 +97,18 @@ model::Crash combine(const Document& doc, const std::vector<Section*>& group, co
   }
   if (best_stack) {
     out.threads = best_stack->crash.threads;
+    // A second report of the same crash may know the source site this stack lacks (a UBSan runtime
+    // error's file:line before an unsymbolized ASan stack): keep its top frame as a "site" stack.
+    for (const Section* s : group) {
+      const model::Thread* t = s == best_stack ? nullptr : s->crash.crashing_thread();
+      if (t && !t->frames.empty() && !t->frames.front().file.empty()) {
+        model::Thread site;
+        site.role = "site";
+        site.name = s->format;
+        site.frames.push_back(t->frames.front());
+        out.threads.push_back(std::move(site));
+      }
+    }
   }
   for (auto& t : out.threads) {
     if (t.frames.size() > options.max_frames_per_thread) {

@@ -255,6 +255,10 @@ MeaningfulFrame find_meaningful_frame(const model::Crash& crash, const Rules& ru
   }
 
   std::vector<int> candidates = meaningful_frame_indices(crash, rules);
+  if (candidates.empty() && crash.assertion && !crash.assertion->file.empty() && crash.assertion->line > 0 &&
+      !rules.assert_helpers.matches(normalize_function(crash.assertion->function))) {
+    out.location = fmt::format("{}:{}", shorten_path(crash.assertion->file, rules.root_markers), crash.assertion->line);
+  }
   // Prefer symbolized frames: an unknown "??" frame above a named one is usually a broken unwind.
   auto symbolized_left = [&](size_t from) {
     for (size_t k = from; k < candidates.size(); ++k) {
@@ -285,6 +289,22 @@ MeaningfulFrame find_meaningful_frame(const model::Crash& crash, const Rules& ru
   const model::Frame& f = frames[static_cast<size_t>(out.index)];
   out.function = display_name(f);
   out.location = location_of(f, rules);
+  // A C assert names file and line but no function: the stack names the function, the assertion the
+  // line (the frame usually has none without debug info).
+  if (out.location.empty() && crash.assertion && crash.assertion->function.empty() && !crash.assertion->file.empty() &&
+      crash.assertion->line > 0) {
+    out.location = fmt::format("{}:{}", shorten_path(crash.assertion->file, rules.root_markers), crash.assertion->line);
+  }
+  // Another report of the same crash (a UBSan runtime error before an ASan report) may name the
+  // source site that this stack lacks.
+  if (out.location.empty()) {
+    for (const auto& t : crash.threads) {
+      if (t.role == "site" && !t.frames.empty() && !t.frames.front().file.empty()) {
+        out.location = location_of(t.frames.front(), rules);
+        break;
+      }
+    }
+  }
   return out;
 }
 

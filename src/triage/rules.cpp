@@ -83,6 +83,7 @@ util::Expected<Rules> Rules::from_config(const config::Config& config) {
   }
   r.null_page_limit = static_cast<uint64_t>(std::max<int64_t>(config.get_int("triage.null_page_limit", 65536), 0));
   r.root_markers = config.get_strings("triage.root_markers");
+  r.crash_stack_formats = config.get_strings("triage.crash_stack_formats");
   r.bot_frames_checked = static_cast<size_t>(std::clamp<int64_t>(config.get_int("triage.bot.frames_checked", 6), 1, 64));
 
   struct Slot {
@@ -96,6 +97,7 @@ util::Expected<Rules> Rules::from_config(const config::Config& config) {
                  Slot{t, "accessor_functions", "triage", r.accessor_functions},
                  Slot{t, "assert_helpers", "triage", r.assert_helpers},
                  Slot{t, "watchdog_functions", "triage", r.watchdog_functions},
+                 Slot{t, "hang_functions", "triage", r.hang_functions},
                  Slot{b, "function_patterns", "triage.bot", r.bot_functions},
                  Slot{b, "file_patterns", "triage.bot", r.bot_files},
                  Slot{b, "message_patterns", "triage.bot", r.bot_messages}}) {

@@ -56,6 +56,8 @@ struct Rules {
   PatternList accessor_functions;
   PatternList assert_helpers;
   PatternList watchdog_functions;
+  PatternList hang_functions;
+  std::vector<std::string> crash_stack_formats;
   std::vector<std::string> root_markers;
   uint64_t null_page_limit = 65536;
 

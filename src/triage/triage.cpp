@@ -8,21 +8,46 @@
 
 #include <util/string.hpp>
 
+#include <algorithm>
+
 namespace crashpilot::triage {
 
 namespace {
 
-// A crash raised inside a freeze detector's watchdog is a freeze, whatever signal delivered it.
+bool top_frames_match(const model::Crash& crash, const PatternList& patterns, size_t depth) {
+  const auto& frames = crash.crashing_frames();
+  for (size_t i = 0; i < frames.size() && i < depth; ++i) {
+    if (is_symbolized(frames[i]) &&
+        (patterns.matches(frames[i].function) || patterns.matches(normalize_function(frames[i].function)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// What the text did not say outright: a crash raised inside a freeze detector's watchdog is a freeze,
+// whatever signal delivered it; a stack with no signal that waits on a lock is a hang; a bare
+// debugger backtrace with neither is, as posted, a crash.
 void refine_kind(model::Crash& crash, const Rules& rules) {
-  if (crash.kind == model::Kind::freeze || rules.watchdog_functions.empty()) {
+  if (crash.kind == model::Kind::freeze) {
     return;
   }
-  const auto& frames = crash.crashing_frames();
-  for (size_t i = 0; i < frames.size() && i < 12; ++i) {
-    if (is_symbolized(frames[i]) && rules.watchdog_functions.matches(frames[i].function)) {
-      crash.kind = model::Kind::freeze;
-      return;
-    }
+  if (!rules.watchdog_functions.empty() && top_frames_match(crash, rules.watchdog_functions, 12)) {
+    crash.kind = model::Kind::freeze;
+    return;
+  }
+  if (crash.kind != model::Kind::unknown || crash.crashing_frames().empty()) {
+    return;
+  }
+  if (top_frames_match(crash, rules.hang_functions, 4)) {
+    crash.kind = model::Kind::freeze;
+    return;
+  }
+  bool stack_format = std::any_of(crash.formats.begin(), crash.formats.end(), [&](const std::string& f) {
+    return std::find(rules.crash_stack_formats.begin(), rules.crash_stack_formats.end(), f) != rules.crash_stack_formats.end();
+  });
+  if (stack_format && crash.exception_code.empty()) {
+    crash.kind = model::Kind::signal;
   }
 }
 
