@@ -99,7 +99,7 @@ public:
   std::map<std::string, double> seconds;
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& r : runs) {
-      seconds[r.benchmark_name()] = r.GetAdjustedRealTime();
+      seconds[r.run_name.function_name] = r.GetAdjustedRealTime();
     }
     ConsoleReporter::ReportRuns(runs);
   }
