@@ -39,6 +39,28 @@ const RE2& ctest_prefix() {
   return re;
 }
 
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// A cheap look at the first bytes before the timestamp regex runs: most report lines (frames,
+// addresses) cannot start with a timestamp, and the regex on every line of a 5 MB report is costly.
+bool maybe_timestamp(std::string_view r) {
+  if (r.size() < 9) {
+    return false;
+  }
+  size_t i = r[0] == '[' ? 1 : 0;
+  std::string_view t = r.substr(i);
+  if (t.size() >= 8 && digit(t[0]) && digit(t[1]) && digit(t[2]) && digit(t[3]) && (t[4] == '-' || t[4] == '|')) {
+    return true; // 2024-05-01 / 2022|1214|
+  }
+  if (t.size() >= 8 && digit(t[0]) && digit(t[1]) && t[2] == ':') {
+    return true; // 12:09:16
+  }
+  if (t.size() >= 17 && t[8] == '|') {
+    return true; // [c3ab8700|12:09:16]
+  }
+  return r[0] >= 'A' && r[0] <= 'Z' && r[3] == ' ' && (digit(r[5]) || r[4] == ' '); // "Nov 24 12:00:01"
+}
+
 std::string decode_entities(std::string_view s) {
   if (s.find('&') == std::string_view::npos) {
     return std::string(s);
@@ -127,8 +149,7 @@ Document::Document(std::string_view text, size_t first_line_number) {
       r = std::string_view(in.data(), in.size());
     }
     in = re2::StringPiece(r.data(), r.size());
-    if (!r.empty() && (r[0] == '[' || (r[0] >= '0' && r[0] <= '9') || (r[0] >= 'A' && r[0] <= 'Z')) &&
-        RE2::Consume(&in, timestamp_prefix())) {
+    if (maybe_timestamp(r) && RE2::Consume(&in, timestamp_prefix())) {
       r = std::string_view(in.data(), in.size());
       if (m_prefix.empty()) {
         m_prefix = "timestamp";
