@@ -21,7 +21,7 @@ const RE2& timestamp_prefix() {
       // journald / syslog: "Nov 24 12:00:01 host unit[123]:"
       R"(|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} [\w.-]+ [\w.@/-]+(?:\[\d+\])?:)"
       // time only: [12:09:16] / 08:34:53 / [c3ab8700|12:09:16]
-      R"(|\[?(?:[0-9a-f]{8}\|)?\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\]?)"
+      R"(|\[?(?:[0-9a-f]{8,16}\|)?\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?\]?)"
       // sneezymud-style 2022|1214|16:08:26 ::
       R"(|\d{4}\|\d{4}\|\d{2}:\d{2}:\d{2} ::)"
       R"()[ \t]+)");
@@ -55,8 +55,8 @@ bool maybe_timestamp(std::string_view r) {
   if (t.size() >= 8 && digit(t[0]) && digit(t[1]) && t[2] == ':') {
     return true; // 12:09:16
   }
-  if (t.size() >= 17 && t[8] == '|') {
-    return true; // [c3ab8700|12:09:16]
+  if (r[0] == '[' && t.size() >= 17 && t.substr(0, 18).find('|') != std::string_view::npos) {
+    return true; // [c3ab8700|12:09:16] / [38279292e0cda219|13:12:50]
   }
   return r[0] >= 'A' && r[0] <= 'Z' && r[3] == ' ' && (digit(r[5]) || r[4] == ' '); // "Nov 24 12:00:01"
 }

@@ -55,73 +55,76 @@ std::optional<SourceLocation> parse_location(std::string_view text) {
   return std::nullopt;
 }
 
-std::string undecorate_msvc(std::string_view symbol) {
-  // "?name@scope@scope@@<type code>" or "??<special>scope@@<type code>" (constructor, destructor,
-  // operators). The name components are listed innermost first and end at "@@".
-  if (symbol.size() < 4 || symbol[0] != '?' || symbol.size() > 4096) {
-    return std::string(symbol);
+namespace {
+struct SignalEntry {
+  int number;
+  std::string_view name;
+  std::string_view description;
+};
+// x86-64 / arm64 Linux numbering, descriptions as glibc's strsignal() prints them.
+constexpr SignalEntry k_signals[] = {
+    {1, "SIGHUP", "Hangup"},
+    {2, "SIGINT", "Interrupt"},
+    {3, "SIGQUIT", "Quit"},
+    {4, "SIGILL", "Illegal instruction"},
+    {5, "SIGTRAP", "Trace/breakpoint trap"},
+    {6, "SIGABRT", "Aborted"},
+    {7, "SIGBUS", "Bus error"},
+    {8, "SIGFPE", "Floating point exception"},
+    {9, "SIGKILL", "Killed"},
+    {10, "SIGUSR1", "User defined signal 1"},
+    {11, "SIGSEGV", "Segmentation fault"},
+    {12, "SIGUSR2", "User defined signal 2"},
+    {13, "SIGPIPE", "Broken pipe"},
+    {14, "SIGALRM", "Alarm clock"},
+    {15, "SIGTERM", "Terminated"},
+    {16, "SIGSTKFLT", "Stack fault"},
+    {17, "SIGCHLD", "Child exited"},
+    {18, "SIGCONT", "Continued"},
+    {19, "SIGSTOP", "Stopped (signal)"},
+    {20, "SIGTSTP", "Stopped"},
+    {21, "SIGTTIN", "Stopped (tty input)"},
+    {22, "SIGTTOU", "Stopped (tty output)"},
+    {23, "SIGURG", "Urgent I/O condition"},
+    {24, "SIGXCPU", "CPU time limit exceeded"},
+    {25, "SIGXFSZ", "File size limit exceeded"},
+    {26, "SIGVTALRM", "Virtual timer expired"},
+    {27, "SIGPROF", "Profiling timer expired"},
+    {28, "SIGWINCH", "Window changed"},
+    {29, "SIGIO", "I/O possible"},
+    {30, "SIGPWR", "Power failure"},
+    {31, "SIGSYS", "Bad system call"},
+};
+} // namespace
+
+int signal_number(std::string_view name) {
+  if (name == "SIGIOT") {
+    return 6;
   }
-  std::string_view s = symbol.substr(1);
-  std::string special; // what the special code names, "" for an ordinary name
-  bool ctor = false;
-  bool dtor = false;
-  if (s.starts_with("?")) {
-    static constexpr std::pair<std::string_view, std::string_view> k_special[] = {
-        {"_G", "`scalar deleting destructor'"}, {"_E", "`vector deleting destructor'"},
-        {"0", ""}, {"1", ""}, {"2", "operator new"}, {"3", "operator delete"},
-        {"4", "operator="}, {"8", "operator=="}, {"9", "operator!="}, {"A", "operator[]"},
-        {"C", "operator->"}, {"D", "operator*"}, {"E", "operator++"}, {"F", "operator--"},
-        {"G", "operator-"}, {"H", "operator+"}, {"M", "operator<"}, {"R", "operator()"},
-    };
-    s.remove_prefix(1);
-    bool found = false;
-    for (const auto& [code, name] : k_special) {
-      if (s.starts_with(code)) {
-        ctor = code == "0";
-        dtor = code == "1";
-        special = name;
-        s.remove_prefix(code.size());
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
-      return std::string(symbol);
-    }
-  }
-  size_t end = s.find("@@");
-  if (end == std::string_view::npos || end == 0) {
-    return std::string(symbol);
-  }
-  std::vector<std::string_view> parts;
-  for (std::string_view part : util::split(s.substr(0, end), '@')) {
-    bool ident = !part.empty() && !(part[0] >= '0' && part[0] <= '9');
-    for (char c : part) {
-      ident = ident && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '$');
-    }
-    if (!ident || part.find('$') != std::string_view::npos) {
-      return std::string(symbol); // template, back-reference or anonymous namespace: not read here
-    }
-    parts.push_back(part);
-  }
-  std::string out;
-  for (size_t i = parts.size(); i-- > 0;) {
-    out += parts[i];
-    if (i > 0) {
-      out += "::";
+  for (const auto& s : k_signals) {
+    if (s.name == name) {
+      return s.number;
     }
   }
-  // For special names every part is a scope; the innermost one is the class.
-  if (ctor || dtor) {
-    out += "::";
-    out += dtor ? "~" : "";
-    out += parts.front();
-  } else if (!special.empty()) {
-    out += "::";
-    out += special;
+  return 0;
+}
+
+std::string_view signal_name(int number) {
+  for (const auto& s : k_signals) {
+    if (s.number == number) {
+      return s.name;
+    }
   }
-  return out;
+  return {};
+}
+
+std::string_view signal_description(std::string_view name) {
+  for (const auto& s : k_signals) {
+    if (s.name == name) {
+      return s.description;
+    }
+  }
+  return {};
 }
 
 } // namespace crashpilot::parse

@@ -29,10 +29,13 @@ struct SourceLocation {
 // contain spaces and drive letters. nullopt when `text` is not a location.
 std::optional<SourceLocation> parse_location(std::string_view text);
 
-// Undecorates the name of an MSVC-decorated symbol, as Windows export tables print them:
-// "?Update@Creature@@UEAAXII@Z" -> "Creature::Update", "??1Player@@UEAA@XZ" -> "Player::~Player".
-// Only the qualified name is produced (no parameter types). Returns `symbol` unchanged when it is
-// not decorated or uses a form this small undecorator does not read (templates, back-references).
-std::string undecorate_msvc(std::string_view symbol);
+// MSVC-decorated names to qualified names (model/symbol.hpp; shared with triage).
+using model::undecorate_msvc;
+
+// Linux signal numbers and strsignal() descriptions, for reports that print only one of the name
+// ("SIGSEGV"), the number (11) or the description ("Segmentation fault"). 0 / "" when unknown.
+int signal_number(std::string_view name);
+std::string_view signal_name(int number);
+std::string_view signal_description(std::string_view name);
 
 } // namespace crashpilot::parse

@@ -62,9 +62,28 @@ void take_if_empty(T& into, const T& from) {
   }
 }
 
-model::Crash combine(const Document& doc, const std::vector<Section*>& group, const Options& options) {
+// Which section's word counts first for scalar facts (code, name, message): a complete report knows
+// more than a stack, a stack more than a one-line header.
+int role_rank(Role r) {
+  switch (r) {
+  case Role::report:
+    return 0;
+  case Role::assertion:
+    return 1;
+  case Role::stack:
+    return 2;
+  case Role::header:
+    return 3;
+  }
+  return 4;
+}
+
+model::Crash combine(const Document& doc, const std::vector<Section*>& in_order, const Options& options) {
   model::Crash out;
   const Section* best_stack = nullptr;
+  std::vector<Section*> group = in_order;
+  std::stable_sort(group.begin(), group.end(),
+                   [](const Section* a, const Section* b) { return role_rank(a->role) < role_rank(b->role); });
   for (const Section* s : group) {
     const model::Crash& c = s->crash;
     if (kind_rank(c.kind) > kind_rank(out.kind)) {
@@ -81,9 +100,7 @@ model::Crash combine(const Document& doc, const std::vector<Section*>& group, co
     if (!out.assertion && c.assertion) {
       out.assertion = c.assertion;
     }
-    if (std::find(out.formats.begin(), out.formats.end(), s->format) == out.formats.end()) {
-      out.formats.push_back(s->format);
-    }
+
     for (const auto& p : c.problems) {
       out.add_problem(p);
     }
@@ -93,6 +110,11 @@ model::Crash combine(const Document& doc, const std::vector<Section*>& group, co
            total_frames(c) > total_frames(best_stack->crash))) {
         best_stack = s;
       }
+    }
+  }
+  for (const Section* s : in_order) {
+    if (std::find(out.formats.begin(), out.formats.end(), s->format) == out.formats.end()) {
+      out.formats.push_back(s->format);
     }
   }
   if (best_stack) {

@@ -22,7 +22,7 @@ struct Needle {
   size_t k1;
   size_t k2;
 };
-constexpr std::array<Needle, 16> k_needles{{
+constexpr std::array<Needle, 18> k_needles{{
     {"#", 0, 0},                  // gdb, sanitizer and AzerothCore banner lines (checked specially)
     {"Call stack:", 9, 10},       // WheatyExceptionReport
     {"Exception code:", 0, 1},    // WheatyExceptionReport
@@ -39,6 +39,8 @@ constexpr std::array<Needle, 16> k_needles{{
     {"ABORTED", 0, 1},            // TrinityCore / AzerothCore ABORT()
     {"FATAL ERROR", 0, 1},        // TrinityCore / AzerothCore FATAL
     {"terminate called", 3, 10},  // uncaught C++ exception
+    {"Hang detect", 0, 3},        // other servers' watchdogs ("Hang detected on", "Hang detection")
+    {"Caught signal", 0, 7},      // TrinityCore's AbortHandler
 }};
 
 kernel::Pairs make_pairs() {

@@ -16,7 +16,7 @@
 
 namespace crashpilot::parse::kernel {
 
-inline constexpr size_t k_max_pairs = 16;
+inline constexpr size_t k_max_pairs = 24;
 
 struct Pairs {
   size_t count = 0;

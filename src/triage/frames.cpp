@@ -39,39 +39,6 @@ std::string strip_balanced(std::string_view s, char open, char close) {
   return out;
 }
 
-// ?Name@Class@Namespace@@<type codes>  ->  Namespace::Class::Name (simple names only: templates and
-// special members other than constructors/destructors stay as printed).
-std::string undecorate_msvc(std::string_view s) {
-  if (!s.starts_with('?') || s.find("@@") == std::string_view::npos || s.starts_with("??$")) {
-    return std::string(s);
-  }
-  std::string_view body = s.substr(1, s.find("@@") - 1);
-  bool ctor = false, dtor = false;
-  if (body.starts_with("?0")) {
-    ctor = true;
-    body.remove_prefix(2);
-  } else if (body.starts_with("?1")) {
-    dtor = true;
-    body.remove_prefix(2);
-  } else if (body.starts_with('?')) {
-    return std::string(s);
-  }
-  auto parts = util::split(body, '@');
-  std::string out;
-  for (size_t i = parts.size(); i-- > 0;) {
-    if (!out.empty()) {
-      out += "::";
-    }
-    out += parts[i];
-  }
-  if ((ctor || dtor) && !parts.empty()) {
-    out += "::";
-    out += dtor ? "~" : "";
-    out += parts.front();
-  }
-  return out;
-}
-
 } // namespace
 
 std::string normalize_function(std::string_view f) {
@@ -82,7 +49,7 @@ std::string normalize_function(std::string_view f) {
       s.erase(0, prefix.size());
     }
   }
-  s = undecorate_msvc(s);
+  s = model::undecorate_msvc(s);
   s = util::replace_all(s, "(anonymous namespace)::", "");
   s = util::replace_all(s, "`anonymous namespace'::", "");
   s = util::replace_all(s, "[abi:cxx11]", "");
