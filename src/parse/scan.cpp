@@ -22,7 +22,7 @@ struct Needle {
   size_t k1;
   size_t k2;
 };
-constexpr std::array<Needle, 18> k_needles{{
+constexpr std::array<Needle, 22> k_needles{{
     {"#", 0, 0},                  // gdb, sanitizer and AzerothCore banner lines (checked specially)
     {"Call stack:", 9, 10},       // WheatyExceptionReport
     {"Exception code:", 0, 1},    // WheatyExceptionReport
@@ -41,6 +41,10 @@ constexpr std::array<Needle, 18> k_needles{{
     {"terminate called", 3, 10},  // uncaught C++ exception
     {"Hang detect", 0, 3},        // other servers' watchdogs ("Hang detected on", "Hang detection")
     {"Caught signal", 0, 7},      // TrinityCore's AbortHandler
+    {".exe!", 3, 4},              // Visual Studio / WinDbg frames: worldserver.exe!Map::Update
+    {"Child-SP", 5, 6},           // WinDbg k (x64)
+    {"ChildEBP", 5, 6},           // WinDbg k (x86)
+    {"(filename not available)", 0, 1}, // StackWalker
 }};
 
 kernel::Pairs make_pairs() {
