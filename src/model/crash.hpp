@@ -44,8 +44,10 @@ struct Thread {
   std::string id;   // as the report names it: "1", "T1", "0x7f…", an LWP
   std::string name; // thread name when printed
   // "" for a thread of the process. Other stacks a report prints are kept as threads with a role:
-  // "freed" / "allocated" (sanitizer heap history), "previous_access" (TSan), "created" (where a
-  // thread was created), "locks" (deadlock detector).
+  // "freed" / "allocated" (sanitizer heap history), "previous_access" (TSan, Valgrind), "created"
+  // (where a thread was created), "locks" (deadlock detector), "site" (another report's source
+  // site for the same crash), "previous_error" (the error a checker reported just before a fatal
+  // signal, e.g. Valgrind), "other" (a stack the report does not describe).
   std::string role;
   bool crashing = false;
   std::vector<Frame> frames;

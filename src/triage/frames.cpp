@@ -251,6 +251,21 @@ MeaningfulFrame find_meaningful_frame(const model::Crash& crash, const Rules& ru
     out.index = candidates.front();
   }
   if (out.index < 0) {
+    // Nothing of the program's own on the fatal stack (raise, abort, runtime frames): the error a
+    // checker reported just before it, on the way to the crash, is the best lead the report has.
+    for (const auto& t : crash.threads) {
+      if (t.role != "previous_error") {
+        continue;
+      }
+      for (const auto& f : t.frames) {
+        if (is_symbolized(f) && !is_helper_frame(f, rules)) {
+          out.function = display_name(f);
+          out.location = location_of(f, rules);
+          out.from_previous_error = true;
+          return out;
+        }
+      }
+    }
     return out;
   }
   const model::Frame& f = frames[static_cast<size_t>(out.index)];

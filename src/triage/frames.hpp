@@ -32,6 +32,7 @@ bool is_symbolized(const model::Frame& frame);
 struct MeaningfulFrame {
   int index = -1;          // into the crashing thread's frames; -1 when none
   bool assertion_site = false; // the location comes from the assertion, not from a frame
+  bool from_previous_error = false; // the fatal stack had nothing; taken from the error before it
   std::string function;    // qualified where the stack shows the qualification
   std::string location;    // shortened "path:line", or ""
 };

@@ -215,6 +215,10 @@ Hypothesis write_hypothesis(const model::Crash& crash, const MeaningfulFrame& m,
                                         m.location.empty() ? "the crash site" : m.location));
   }
 
+  if (m.from_previous_error) {
+    h.text += fmt::format(" The fatal stack shows only runtime frames; `{}` comes from the error reported just before it.",
+                          m.function);
+  }
   if (m.function.empty() || crash.has_problem(model::problem::unsymbolized)) {
     h.suggestions.push_back("Symbolize the report (crashpilot symbolize, or a build with debug info / the PDB) to name the crashing code.");
   }
