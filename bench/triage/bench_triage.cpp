@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
       continue;
     }
     fmt::print("  {:<11} parse+triage in process {:6.2f}x   crashpilot triage command {:6.2f}x   (wc -l {:.2f} ms)\n",
-               in.name, get("parse+triage (in process)") / wc, get("crashpilot triage (process)") / wc, wc * 1e3);
+               in.name, get("parse+triage (in process)") / wc, get("crashpilot triage (process)") / wc, wc);
   }
   std::system(fmt::format("rm -rf {}", dir).c_str());
   return 0;

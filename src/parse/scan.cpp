@@ -14,8 +14,8 @@ namespace crashpilot::parse {
 namespace {
 
 // Strings of which every report a tool writes into a log carries at least one near its start or in
-// each stack. Each is found through two of its bytes chosen to be rare in ordinary log text (`k1`,
-// `k2`), then compared whole. Small texts are parsed whole and never scanned, so hand-damaged pastes
+// each stack. Each is found through two adjacent bytes chosen to be rare in ordinary log text (`k1`,
+// `k2` = k1 + 1; or k1 == k2 for a single byte), then compared whole. Small texts are parsed whole and never scanned, so hand-damaged pastes
 // (lost '#', retyped lines) do not need anchors here.
 struct Needle {
   std::string_view text;
@@ -30,20 +30,20 @@ constexpr std::array<Needle, 22> k_needles{{
     {"Assertion", 0, 1},          // MaNGOS, C assert, MSVC CRT
     {"SIG", 0, 1},                // gdb / valgrind signal banners
     {"Sanitizer", 5, 6},          // ASan, UBSan, TSan, LSan
-    {"runtime error:", 0, 13},    // UBSan without a stack
+    {"runtime error:", 12, 13},   // UBSan without a stack
     {"+0x", 0, 1},                // backtrace_symbols, ACE and vMaNGOS stacks, module offsets
-    {") Line ", 0, 2},            // Visual Studio / WinDbg call stacks
+    {") Line ", 2, 3},            // Visual Studio / WinDbg call stacks
     {"==", 0, 1},                 // Valgrind (==PID==)
-    {"hangs", 0, 3},              // freeze detectors: "World Thread hangs"
-    {"eadlock", 2, 6},            // deadlock detectors
+    {"hangs", 3, 4},              // freeze detectors: "World Thread hangs"
+    {"eadlock", 2, 3},            // deadlock detectors
     {"ABORTED", 0, 1},            // TrinityCore / AzerothCore ABORT()
     {"FATAL ERROR", 0, 1},        // TrinityCore / AzerothCore FATAL
-    {"terminate called", 3, 10},  // uncaught C++ exception
-    {"Hang detect", 0, 3},        // other servers' watchdogs ("Hang detected on", "Hang detection")
-    {"Caught signal", 0, 7},      // TrinityCore's AbortHandler
+    {"terminate called", 3, 4},   // uncaught C++ exception
+    {"Hang detect", 0, 1},        // other servers' watchdogs ("Hang detected on", "Hang detection")
+    {"Caught signal", 0, 1},      // TrinityCore's AbortHandler
     {".exe!", 3, 4},              // Visual Studio / WinDbg frames: worldserver.exe!Map::Update
     {"Child-SP", 5, 6},           // WinDbg k (x64)
-    {"ChildEBP", 5, 6},           // WinDbg k (x86)
+    {"ChildEBP", 4, 5},           // WinDbg k (x86); not "EB", which every DEBUG line has
     {"(filename not available)", 0, 1}, // StackWalker
 }};
 

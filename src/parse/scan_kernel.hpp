@@ -29,7 +29,10 @@ struct Pairs {
 // Called for each candidate: byte position and 0-based line number. Returns false to stop.
 using Visit = bool (*)(void* context, size_t position, size_t line);
 
-// Scans [0, size) of `text`; returns the number of newlines in it.
+// Scans [0, size) of `text`; returns the number of newlines in it. The SSE2 kernel tests every pair
+// in turn; the AVX2 kernel is a Teddy-style filter (Hyperscan's algorithm: nibble lookup tables
+// through PSHUFB test all pairs of adjacent bytes at once, in eight buckets) and so only accepts
+// pairs at distance 0 or 1.
 size_t scan_sse2(const char* text, size_t size, const Pairs& pairs, Visit visit, void* context);
 size_t scan_avx2(const char* text, size_t size, const Pairs& pairs, Visit visit, void* context);
 

@@ -125,3 +125,39 @@ TEST(Scan, Sse2AndAvx2KernelsAgree) {
     EXPECT_EQ(line + 1, line_of(text, pos));
   }
 }
+
+TEST(Scan, TeddyKernelAgreesWithTheGenericOne) {
+  // Adjacent pairs and a single byte: the AVX2 kernel uses its nibble-table filter for these.
+  kernel::Pairs p;
+  const char* pairs[] = {"#", "k:", "Ex", "AS", "+0", "==", "dl", "e!", "-S", "(f", "r:", "Ca"};
+  for (const char* pr : pairs) {
+    p.first[p.count] = static_cast<unsigned char>(pr[0]);
+    p.second[p.count] = static_cast<unsigned char>(pr[1] ? pr[1] : pr[0]);
+    p.distance[p.count] = pr[1] ? 1 : 0;
+    ++p.count;
+  }
+  p.max_distance = 1;
+  std::string text;
+  uint32_t x = 12345;
+  const char alphabet[] = "abcdek:ExAS+0=dl!-S(frCa#\n \n";
+  for (size_t i = 0; i < 100000; ++i) {
+    x = x * 1103515245u + 12345u;
+    text += alphabet[(x >> 16) % (sizeof alphabet - 1)];
+  }
+  using Hits = std::vector<std::pair<size_t, size_t>>;
+  auto collect = [](void* ctx, size_t pos, size_t line) {
+    static_cast<Hits*>(ctx)->emplace_back(pos, line);
+    return true;
+  };
+  for (size_t len : {text.size(), size_t{31}, size_t{32}, size_t{33}, size_t{64}, size_t{1000}}) {
+    Hits a, b;
+    size_t la = kernel::scan_sse2(text.data(), len, p, collect, &a);
+    if (!__builtin_cpu_supports("avx2")) {
+      GTEST_SKIP() << "no AVX2 on this CPU";
+    }
+    size_t lb = kernel::scan_avx2(text.data(), len, p, collect, &b);
+    EXPECT_EQ(la, lb) << len;
+    EXPECT_EQ(a, b) << len;
+    EXPECT_GT(a.size(), len / 100) << len;
+  }
+}
