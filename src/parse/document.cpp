@@ -61,20 +61,36 @@ bool maybe_timestamp(std::string_view r) {
   return r[0] >= 'A' && r[0] <= 'Z' && r[3] == ' ' && (digit(r[5]) || r[4] == ' '); // "Nov 24 12:00:01"
 }
 
-std::string decode_entities(std::string_view s) {
-  if (s.find('&') == std::string_view::npos) {
-    return std::string(s);
+// HTML entities an issue page may leave in pasted text; appends the decoded `s` to `out`.
+void decode_entities_into(std::string_view s, std::string& out) {
+  static constexpr std::pair<std::string_view, char> k_entities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&amp;", '&'}};
+  while (!s.empty()) {
+    size_t amp = s.find('&');
+    out.append(s.substr(0, amp));
+    if (amp == std::string_view::npos) {
+      return;
+    }
+    s.remove_prefix(amp);
+    bool decoded = false;
+    for (const auto& [entity, c] : k_entities) {
+      if (s.starts_with(entity)) {
+        out += c;
+        s.remove_prefix(entity.size());
+        decoded = true;
+        break;
+      }
+    }
+    if (!decoded) {
+      out += '&';
+      s.remove_prefix(1);
+    }
   }
-  std::string out = util::replace_all(s, "&lt;", "<");
-  out = util::replace_all(out, "&gt;", ">");
-  out = util::replace_all(out, "&quot;", "\"");
-  out = util::replace_all(out, "&#39;", "'");
-  return util::replace_all(out, "&amp;", "&");
 }
 
 } // namespace
 
-std::string clean_markdown(std::string_view line) {
+void clean_markdown_into(std::string_view line, std::string& out) {
   // Quote markers: "> ", ">> " (but keep AzerothCore's ">> ASSERTION FAILED" title, which is content).
   while (line.size() >= 1 && line[0] == '>' && !line.starts_with(">> ASSERTION") &&
          !line.starts_with(">> ABORTED") && !line.starts_with(">> FATAL") &&
@@ -84,17 +100,32 @@ std::string clean_markdown(std::string_view line) {
       line.remove_prefix(1);
     }
   }
-  std::string out;
-  out.reserve(line.size());
-  for (size_t i = 0; i < line.size(); ++i) {
-    // Markdown escapes of '#' and '*'. Other escapes are left alone: Windows paths are full of
-    // backslashes, and "\_" or "\[" can be part of a real path.
-    if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == '#' || line[i + 1] == '*')) {
-      continue;
+  // Markdown escapes of '#' and '*'. Other escapes are left alone: Windows paths are full of
+  // backslashes, and "\\_" or "\\[" can be part of a real path.
+  size_t start = out.size();
+  size_t i = 0;
+  while (i < line.size()) {
+    size_t bs = line.find('\\', i);
+    if (bs == std::string_view::npos) {
+      out.append(line.substr(i));
+      break;
     }
-    out += line[i];
+    bool escape = bs + 1 < line.size() && (line[bs + 1] == '#' || line[bs + 1] == '*');
+    out.append(line.substr(i, escape ? bs - i : bs + 1 - i));
+    i = bs + 1;
   }
-  return decode_entities(out);
+  if (std::string_view(out).substr(start).find('&') != std::string_view::npos) {
+    std::string decoded;
+    decode_entities_into(std::string_view(out).substr(start), decoded);
+    out.resize(start);
+    out += decoded;
+  }
+}
+
+std::string clean_markdown(std::string_view line) {
+  std::string out;
+  clean_markdown_into(line, out);
+  return out;
 }
 
 Document::Document(std::string_view text, size_t first_line_number) {
@@ -137,8 +168,8 @@ Document::Document(std::string_view text, size_t first_line_number) {
     m_prefix = "ctest";
   }
 
-  bool in_fence = false;
   m_lines.reserve(raw.size());
+  m_text.reserve(text.size());
   for (size_t i = 0; i < raw.size(); ++i) {
     std::string_view r = raw[i];
     if (!r.empty() && r.back() == '\r') {
@@ -155,16 +186,16 @@ Document::Document(std::string_view text, size_t first_line_number) {
         m_prefix = "timestamp";
       }
     }
-    std::string cleaned = clean_markdown(r);
+    size_t offset = m_text.size();
+    clean_markdown_into(r, m_text);
+    std::string_view cleaned = std::string_view(m_text).substr(offset);
     std::string_view t = util::trim(cleaned);
     if (t.starts_with("```") || t.starts_with("~~~")) {
-      in_fence = !in_fence;
+      m_text.resize(offset);
       continue; // a code fence line is never content
     }
-    Line line;
-    line.text = std::string(util::trim_right(cleaned));
-    line.number = first_line_number + i;
-    m_lines.push_back(std::move(line));
+    m_text.resize(offset + util::trim_right(cleaned).size());
+    m_lines.push_back(Line{offset, m_text.size() - offset, first_line_number + i});
   }
 }
 

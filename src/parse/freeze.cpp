@@ -152,7 +152,7 @@ std::optional<model::Frame> critical_section(std::string_view line) {
 
 void parse_freeze(const Document& doc, Sections& out) {
   for (size_t i = 0; i < doc.size(); ++i) {
-    const std::string& line = doc[i];
+    std::string_view line = doc[i];
     if (line.find("ang") == std::string_view::npos &&
         line.find("eadlock") == std::string_view::npos) {
       continue;

@@ -80,11 +80,11 @@ int role_rank(Role r) {
 
 model::Crash combine(const Document& doc, const std::vector<Section*>& in_order, const Options& options) {
   model::Crash out;
-  const Section* best_stack = nullptr;
+  Section* best_stack = nullptr;
   std::vector<Section*> group = in_order;
   std::stable_sort(group.begin(), group.end(),
                    [](const Section* a, const Section* b) { return role_rank(a->role) < role_rank(b->role); });
-  for (const Section* s : group) {
+  for (Section* s : group) {
     const model::Crash& c = s->crash;
     if (kind_rank(c.kind) > kind_rank(out.kind)) {
       out.kind = c.kind;
@@ -118,7 +118,8 @@ model::Crash combine(const Document& doc, const std::vector<Section*>& in_order,
     }
   }
   if (best_stack) {
-    out.threads = best_stack->crash.threads;
+    // The sections are merge_sections' own copies: the (possibly thousands of) threads move.
+    out.threads = std::move(best_stack->crash.threads);
     // A second report of the same crash may know the source site this stack lacks (a UBSan runtime
     // error's file:line before an unsymbolized ASan stack): keep its top frame as a "site" stack.
     for (const Section* s : group) {

@@ -819,7 +819,7 @@ size_t parse_report(const Document& doc, size_t start, Sections& out) {
     block_open = true;
   };
   for (; i < doc.size(); ++i) {
-    const std::string& raw = doc[i];
+    std::string_view raw = doc[i];
     string_view t = trim(raw);
     if (t.empty()) {
       r.in_registers = false;
