@@ -24,15 +24,14 @@ namespace crashpilot::parse {
 
 namespace {
 
+using util::is_digit;
+
 // Lines of message and debug info kept per assertion; TC debug info (a MoveSpline dump) is long
 // but never this long.
 constexpr size_t k_max_body_lines = 200;
 // Banner, blank and title lines an AzerothCore block may open with before its first field.
 constexpr size_t k_max_ac_preamble = 6;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 // A freeze detector that reports through ASSERT/ABORT: the crash is a freeze, not a failed check.
 bool is_hang_message(std::string_view s) {

@@ -24,8 +24,8 @@ namespace crashpilot::parse {
 
 namespace {
 
-constexpr size_t k_max_frames = 1024;
-constexpr size_t k_max_threads = 4096;
+using util::is_digit;
+
 constexpr size_t k_max_rows = 4096;
 // bt printed again and again in one session (bt, bt full, frame commands): only the first ones
 // count.
@@ -37,9 +37,6 @@ constexpr size_t k_max_joined_bytes = 64 * 1024;
 // are recognized and do not count).
 constexpr size_t k_max_gap = 60;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool is_space(char c) {
   return c == ' ' || c == '\t';
 }

@@ -24,13 +24,11 @@ namespace crashpilot::parse {
 
 namespace {
 
-constexpr size_t k_max_frames = 1024;
+using util::is_digit;
+
 // Lines between glibc's "*** Error in" line and its backtrace.
 constexpr size_t k_max_header_distance = 4;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 // Removes what some dumpers put before each line: "#3 ", "3: ", "[bt] ", "[bt] #3 ".
 std::string_view strip_line_prefix(std::string_view t) {

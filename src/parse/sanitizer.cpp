@@ -22,15 +22,12 @@ namespace crashpilot::parse {
 
 namespace {
 
-constexpr size_t k_max_frames = 1024;
-constexpr size_t k_max_threads = 4096;
+using util::is_digit;
+
 // Unrelated lines (a debugger's "Loaded 'x.dll'" notice, another thread's log line) skipped inside
 // a stack when the stack's numbering continues right after them.
 constexpr size_t k_max_interleaved = 3;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 // "==1234==ERROR: ..." -> "ERROR: ...". Sanitizer runtimes prefix their own lines with the pid.
 std::string_view strip_pid(std::string_view s) {

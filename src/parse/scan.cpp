@@ -2,6 +2,7 @@
 #include <parse/scan.hpp>
 
 #include <parse/scan_kernel.hpp>
+#include <util/string.hpp>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,8 @@
 namespace crashpilot::parse {
 
 namespace {
+
+using util::is_digit;
 
 // Strings of which every report a tool writes into a log carries at least one near its start or in
 // each stack. Each is found through two adjacent bytes chosen to be rare in ordinary log text (`k1`,
@@ -60,7 +63,6 @@ kernel::Pairs make_pairs() {
   return p;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Does a needle start its pair at `pos`? `line_start` bounds how far back a needle may begin.
 bool needle_at(std::string_view text, size_t pos) {

@@ -32,6 +32,11 @@ struct Section {
 
 using Sections = std::vector<Section>;
 
+// Caps every format parser applies (then adds the "truncated" problem): a hostile or runaway input
+// cannot make a crash hold unbounded stacks.
+inline constexpr size_t k_max_frames = 1024;  // per thread
+inline constexpr size_t k_max_threads = 4096; // per report
+
 // Each format parser reads the whole Document and appends a Section for every block it recognizes.
 // It must be total: any input, however damaged, gives sections or nothing, never an exception or
 // unbounded work (it may cap frames and threads, then add the "truncated" problem).

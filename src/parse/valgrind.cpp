@@ -34,16 +34,14 @@ namespace crashpilot::parse {
 
 namespace {
 
-constexpr size_t k_max_frames = 1024;
+using util::is_digit;
+
 constexpr size_t k_max_stacks = 16;     // per error: main + freed/allocated/...
 constexpr size_t k_max_errors = 100000; // per text; beyond this the rest is ignored
 constexpr size_t k_max_processes = 64;  // distinct PIDs followed in one text
 // Sections per text: Valgrind itself stops printing after 1000 different errors.
 constexpr size_t k_max_sections = 1000;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 struct Stack {
   std::string role; // "" for the error's own stack

@@ -27,8 +27,6 @@ namespace {
 using std::string_view;
 using util::trim;
 
-constexpr size_t k_max_frames = 1024;
-constexpr size_t k_max_threads = 4096;
 // Unknown lines tolerated between header lines (the OS caption, AC's symbol handler error, the
 // formatted `uncaught_exception` variable) before the report is considered over.
 constexpr size_t k_max_header_noise = 8;

@@ -31,7 +31,6 @@ namespace {
 using std::string_view;
 using util::trim;
 
-constexpr size_t k_max_frames = 1024;
 // How far before an ACE stack an assertion line may be for the stack to belong to it.
 constexpr size_t k_assertion_lookback = 6;
 

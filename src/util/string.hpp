@@ -25,6 +25,7 @@ std::optional<uint64_t> parse_hex(std::string_view s);
 // Parses a non-negative decimal number that fits in int; nullopt otherwise.
 std::optional<int> parse_int(std::string_view s);
 
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex_digit(char c);
 bool is_all_hex(std::string_view s);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "parse_test_util.hpp"
 #include <parse/document.hpp>
 #include <parse/parser.hpp>
 #include <parse/section.hpp>
@@ -22,12 +23,7 @@ parse::Sections asserts(std::string_view text) {
   return out;
 }
 
-std::string read_fixture(const std::string& rel) {
-  std::ifstream in(std::string(CRASHPILOT_TEST_DATA) + "/crashes/" + rel, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using crashpilot::parse::testing::read_fixture;
 
 // The single assertion section a fixture yields.
 model::Crash fixture_assertion(const std::string& rel) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "parse_test_util.hpp"
 #include <parse/document.hpp>
 #include <parse/parser.hpp>
 #include <parse/section.hpp>
@@ -21,12 +22,7 @@ parse::Sections valgrind(std::string_view text) {
   return out;
 }
 
-std::string read_fixture(const std::string& rel) {
-  std::ifstream in(std::string(CRASHPILOT_TEST_DATA) + "/crashes/" + rel, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using crashpilot::parse::testing::read_fixture;
 
 const model::Thread* thread_with_role(const model::Crash& c, std::string_view role) {
   for (const auto& t : c.threads) {
