@@ -7,12 +7,15 @@
 #include <model/json.hpp>
 #include <parse/parser.hpp>
 #include <triage/frames.hpp>
+#include <triage/signature.hpp>
 #include <triage/triage.hpp>
 #include <util/file.hpp>
 #include <util/mapped_file.hpp>
 #include <util/string.hpp>
 #include <util/utf8.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -24,6 +27,17 @@ struct Outcome {
   std::vector<model::Crash> crashes;
   std::string error; // why no crash came out
   size_t dropped = 0;
+};
+
+// Earlier inputs of the same run whose main crash is the same bug or a near one.
+struct Related {
+  std::string same_as; // the first earlier input with the same signature
+  std::vector<std::pair<std::string, double>> near; // earlier inputs with a near signature, and the score
+};
+
+struct Seen {
+  std::string file;
+  model::Signature signature;
 };
 
 // Which crash of a multi-report input leads: the first that carries a kind and a location.
@@ -93,7 +107,21 @@ Outcome triage_input(const std::string& input, const TriageOptions& options, con
   return triage_text(mapped->view(), input, rules, &*mapped);
 }
 
-void print_json(const std::string& input, const Outcome& o, const TriageOptions& options) {
+Related relate(const model::Crash& c, const std::vector<Seen>& seen, const triage::Rules& rules) {
+  Related r;
+  for (const auto& s : seen) {
+    if (s.signature.id == c.signature.id) {
+      if (r.same_as.empty()) {
+        r.same_as = s.file;
+      }
+    } else if (triage::is_near(c.signature, s.signature, rules.similarity_threshold) && r.near.size() < 8) {
+      r.near.emplace_back(s.file, triage::similarity(c.signature, s.signature));
+    }
+  }
+  return r;
+}
+
+void print_json(const std::string& input, const Outcome& o, const TriageOptions& options, const Related& related) {
   nlohmann::json line;
   if (o.crashes.empty()) {
     line = {{"file", input}, {"error", o.error}, {"crash_id", nullptr}};
@@ -116,6 +144,12 @@ void print_json(const std::string& input, const Outcome& o, const TriageOptions&
     }
     line["reports_in_input"] = o.crashes.size() + o.dropped;
     line["other_reports"] = std::move(others);
+    line["same_as"] = related.same_as.empty() ? nlohmann::json(nullptr) : nlohmann::json(related.same_as);
+    nlohmann::json near = nlohmann::json::array();
+    for (const auto& [file, score] : related.near) {
+      near.push_back({{"file", file}, {"similarity", std::round(score * 100) / 100}});
+    }
+    line["near"] = std::move(near);
   }
   fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -179,7 +213,8 @@ void print_crash(const Terminal& t, const model::Crash& c, const TriageOptions& 
   fmt::print("  {}   {}\n", t.dim("quality"), c.quality == "good" ? t.green(c.quality) : t.yellow(c.quality));
 }
 
-void print_human(const Terminal& t, const std::string& input, const Outcome& o, const TriageOptions& options) {
+void print_human(const Terminal& t, const std::string& input, const Outcome& o, const TriageOptions& options,
+                 const Related& related) {
   if (o.crashes.empty()) {
     fmt::print("{}\n  {} {}\n", t.bold(input), t.red("no crash:"), o.error);
     return;
@@ -188,6 +223,12 @@ void print_human(const Terminal& t, const std::string& input, const Outcome& o, 
   fmt::print("{}{}\n", t.bold(input),
              o.crashes.size() > 1 ? fmt::format("  ({} reports; the main one first)", o.crashes.size() + o.dropped) : "");
   print_crash(t, o.crashes[p], options);
+  if (!related.same_as.empty()) {
+    fmt::print("  {}      {}\n", t.dim("same"), t.green("same bug as " + related.same_as));
+  }
+  for (const auto& [file, score] : related.near) {
+    fmt::print("  {}      near {} (similarity {:.2f})\n", t.dim("near"), file, score);
+  }
   for (size_t i = 0; i < o.crashes.size(); ++i) {
     if (i != p) {
       const auto& c = o.crashes[i];
@@ -205,29 +246,38 @@ int run_triage(const Invocation& inv, const config::Config& config) {
     print_error(rules.error());
     return exit_code::usage;
   }
+  if (std::count(inv.triage.inputs.begin(), inv.triage.inputs.end(), "-") > 1) {
+    print_error("'-' (standard input) given more than once");
+    return exit_code::usage;
+  }
   Terminal t = Terminal::detect(inv.global.color);
   bool all_ok = true;
-  bool stdin_used = false;
+  std::vector<Seen> seen;
+  size_t distinct = 0;
   for (size_t i = 0; i < inv.triage.inputs.size(); ++i) {
     const std::string& input = inv.triage.inputs[i];
-    if (input == "-") {
-      if (stdin_used) {
-        print_error("'-' (standard input) given more than once");
-        return exit_code::usage;
-      }
-      stdin_used = true;
-    }
     Outcome o = triage_input(input, inv.triage, *rules);
     all_ok = all_ok && !o.crashes.empty();
+    Related related;
+    if (!o.crashes.empty()) {
+      const model::Crash& main_crash = o.crashes[primary_index(o.crashes)];
+      related = relate(main_crash, seen, *rules);
+      distinct += related.same_as.empty() ? 1u : 0u;
+      seen.push_back({input, main_crash.signature});
+    }
     if (inv.global.json) {
-      print_json(input, o, inv.triage);
+      print_json(input, o, inv.triage, related);
     } else {
       if (i > 0) {
         fmt::print("\n");
       }
-      print_human(t, input, o, inv.triage);
+      print_human(t, input, o, inv.triage, related);
     }
     std::fflush(stdout);
+  }
+  if (!inv.global.json && inv.triage.inputs.size() > 1) {
+    fmt::print("\n{} input(s): {} with a crash, {} distinct bug(s) by signature\n", inv.triage.inputs.size(),
+               seen.size(), distinct);
   }
   return all_ok ? exit_code::ok : exit_code::no_crash;
 }

@@ -79,7 +79,7 @@ frames_checked = 6
 [triage.severity]
 default = "HIGH"
 # Severity per category; categories not listed get `default`.
-by_category = { USE_AFTER_FREE = "CRITICAL", HEAP_OVERFLOW = "CRITICAL", STACK_OVERFLOW = "CRITICAL", DOUBLE_FREE = "CRITICAL", DATA_RACE = "HIGH", NULL_DEREF = "HIGH", ASSERTION = "HIGH", ABORT = "HIGH", DEADLOCK = "CRITICAL", FREEZE = "CRITICAL", STACK_EXHAUSTION = "HIGH", UNCAUGHT_EXCEPTION = "HIGH", INVALID_MEMORY_ACCESS = "HIGH", MEMORY_LEAK = "MEDIUM", UNDEFINED_BEHAVIOR = "MEDIUM", ERROR_REPORT = "LOW", UNKNOWN = "MEDIUM" }
+by_category = { USE_AFTER_FREE = "CRITICAL", HEAP_OVERFLOW = "CRITICAL", STACK_OVERFLOW = "CRITICAL", DOUBLE_FREE = "CRITICAL", DATA_RACE = "HIGH", NULL_DEREF = "HIGH", ASSERTION = "HIGH", ABORT = "HIGH", DEADLOCK = "CRITICAL", FREEZE = "CRITICAL", STACK_EXHAUSTION = "HIGH", UNCAUGHT_EXCEPTION = "HIGH", INVALID_MEMORY_ACCESS = "HIGH", MEMORY_LEAK = "MEDIUM", UNDEFINED_BEHAVIOR = "MEDIUM", ERROR_REPORT = "LOW", UNKNOWN = "HIGH" }
 
 # Categories: the first rule whose every given condition holds wins. Conditions:
 #   kind       - crash kinds (signal, exception, assertion, sanitizer, freeze, abort, unknown)
