@@ -193,6 +193,15 @@ Hypothesis write_hypothesis(const model::Crash& crash, const MeaningfulFrame& m,
       h.text += " " + first_line(crash.error_message);
     }
     h.suggestions.push_back("Catch the exception where it can be handled, or stop the throwing call; check destructors of joinable threads (std::thread) and noexcept functions on this path.");
+  } else if (category == "ABORT") {
+    h.text = fmt::format("The server aborted on purpose in {}{}: an ABORT()/abort() marks a state the code treats as impossible.",
+                         where(m), from);
+    if (!crash.error_message.empty() && crash.error_message != crash.exception_name) {
+      h.text += " Message: " + first_line(crash.error_message);
+    }
+    h.suggestions.push_back(fmt::format("Find how `{}` reached that state{}; the server log just before the crash usually names it.",
+                                        m.function.empty() ? "the code" : m.function,
+                                        caller.empty() ? "" : " (the caller is `" + caller + "`)"));
   } else if (category == "HEAP_OVERFLOW" || category == "STACK_OVERFLOW") {
     h.text = fmt::format("Out-of-bounds access ({}) in {}{}.", first_line(crash.error_message.empty() ? crash.exception_code : crash.error_message), where(m), from);
     h.suggestions.push_back(fmt::format("Check the index or length used in `{}` against the buffer's size.", m.function.empty() ? "the crashing code" : m.function));
@@ -202,7 +211,11 @@ Hypothesis write_hypothesis(const model::Crash& crash, const MeaningfulFrame& m,
                          prev.empty() ? "" : fmt::format(" and `{}`", prev));
     h.suggestions.push_back("Protect the shared state with one lock or make the access thread-local; check which thread owns the object.");
   } else {
-    std::string what = crash.exception_name.empty() ? std::string(model::to_string(crash.kind)) : crash.exception_name;
+    // Without a name the report did not carry its header (a pasted call stack only).
+    std::string what = !crash.exception_name.empty() ? crash.exception_name
+                       : crash.kind == model::Kind::exception ? std::string("A Windows exception (its code is not in the report)")
+                       : crash.kind == model::Kind::signal    ? std::string("A crash (the signal is not in the report)")
+                                                              : std::string("A crash");
     if (crash.kind == model::Kind::unknown && !crash.error_message.empty()) {
       what = first_line(crash.error_message);
     }
