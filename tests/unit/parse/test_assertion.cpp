@@ -16,12 +16,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections asserts(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_assertion(doc, out);
-  return out;
-}
+parse::Sections asserts(std::string_view text) { return parse::testing::run(parse::parse_assertion, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

@@ -15,12 +15,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections freezes(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_freeze(doc, out);
-  return out;
-}
+parse::Sections freezes(std::string_view text) { return parse::testing::run(parse::parse_freeze, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

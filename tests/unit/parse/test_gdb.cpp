@@ -15,12 +15,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections gdb(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_gdb(doc, out);
-  return out;
-}
+parse::Sections gdb(std::string_view text) { return parse::testing::run(parse::parse_gdb, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

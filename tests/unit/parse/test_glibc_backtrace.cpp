@@ -15,12 +15,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections glibc(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_glibc_backtrace(doc, out);
-  return out;
-}
+parse::Sections glibc(std::string_view text) { return parse::testing::run(parse::parse_glibc_backtrace, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

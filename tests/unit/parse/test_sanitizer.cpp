@@ -16,12 +16,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections sanitize(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_sanitizer(doc, out);
-  return out;
-}
+parse::Sections sanitize(std::string_view text) { return parse::testing::run(parse::parse_sanitizer, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

@@ -15,12 +15,7 @@ using parse::Role;
 
 namespace {
 
-parse::Sections valgrind(std::string_view text) {
-  parse::Document doc(text);
-  parse::Sections out;
-  parse::parse_valgrind(doc, out);
-  return out;
-}
+parse::Sections valgrind(std::string_view text) { return parse::testing::run(parse::parse_valgrind, text); }
 
 using crashpilot::parse::testing::read_fixture;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "parse_test_util.hpp"
 #include <parse/document.hpp>
 #include <parse/frame_text.hpp>
 #include <parse/parser.hpp>
@@ -13,22 +14,10 @@
 namespace crashpilot::parse {
 namespace {
 
-const std::string k_crashes = std::string(CRASHPILOT_TEST_DATA) + "/crashes/";
 
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(k_crashes + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using crashpilot::parse::testing::read_fixture;
 
-Sections wheaty(std::string_view text) {
-  Document doc(text);
-  Sections out;
-  parse_wheaty(doc, out);
-  return out;
-}
+parse::Sections wheaty(std::string_view text) { return parse::testing::run(parse::parse_wheaty, text); }
 
 const model::Thread& crashing(const Section& s) {
   const model::Thread* t = s.crash.crashing_thread();

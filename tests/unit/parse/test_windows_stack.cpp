@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "parse_test_util.hpp"
 #include <parse/document.hpp>
 #include <parse/parser.hpp>
 #include <parse/section.hpp>
@@ -15,20 +16,9 @@ namespace {
 
 const std::string k_crashes = std::string(CRASHPILOT_TEST_DATA) + "/crashes/";
 
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(k_crashes + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using crashpilot::parse::testing::read_fixture;
 
-Sections windows_stack(std::string_view text) {
-  Document doc(text);
-  Sections out;
-  parse_windows_stack(doc, out);
-  return out;
-}
+parse::Sections windows_stack(std::string_view text) { return parse::testing::run(parse::parse_windows_stack, text); }
 
 const std::vector<model::Frame>& frames(const Section& s) {
   return s.crash.crashing_frames();
