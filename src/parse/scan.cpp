@@ -244,10 +244,44 @@ std::vector<Region> find_regions(std::string_view text, const ScanOptions& optio
     return regions;
   }
   RegionBuilder builder{text, options, regions, false, Region{}, 0, 0, 0, SIZE_MAX, 0};
-  builder.next_progress = options.progress_every;
+  builder.next_progress = SIZE_MAX; // progress is reported per chunk below, hits or not
   static const bool avx2 = __builtin_cpu_supports("avx2");
   auto scan = avx2 ? kernel::scan_avx2 : kernel::scan_sse2;
-  scan(text.data(), text.size(), pairs(), visit_candidate, &builder);
+  const kernel::Pairs& p = pairs();
+  // In chunks, so the caller hears of progress (and can drop mapped pages behind us) even across
+  // long stretches without a single candidate.
+  size_t chunk = std::max<size_t>(options.progress_every, 1 << 16);
+  size_t lines = 0;
+  for (size_t start = 0; start < text.size(); start += chunk) {
+    size_t end = std::min(text.size(), start + chunk);
+    struct Shift {
+      RegionBuilder* builder;
+      size_t start;
+      size_t lines;
+    } shift{&builder, start, lines};
+    auto visit = [](void* c, size_t pos, size_t line) {
+      auto* sh = static_cast<Shift*>(c);
+      return visit_candidate(sh->builder, sh->start + pos, sh->lines + line);
+    };
+    size_t chunk_lines = scan(text.data() + start, end - start, p, visit, &shift);
+    // A pair that straddles the chunk's end was not seen by the kernel: check those positions here.
+    for (size_t q = end > p.max_distance ? std::max(start, end - p.max_distance) : start; q < end && end < text.size(); ++q) {
+      for (size_t n = 0; n < p.count; ++n) {
+        size_t second = q + p.distance[n];
+        if (second >= end && second < text.size() && static_cast<unsigned char>(text[q]) == p.first[n] &&
+            static_cast<unsigned char>(text[second]) == p.second[n]) {
+          size_t after = static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(q),
+                                                        text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+          visit_candidate(&builder, q, lines + chunk_lines - after);
+          break;
+        }
+      }
+    }
+    lines += chunk_lines;
+    if (options.progress && end < text.size()) {
+      options.progress(end);
+    }
+  }
   builder.close();
   if (options.progress) {
     options.progress(text.size());

@@ -161,3 +161,34 @@ TEST(Scan, TeddyKernelAgreesWithTheGenericOne) {
     EXPECT_GT(a.size(), len / 100) << len;
   }
 }
+
+TEST(Scan, ChunkedScanFindsTheSameRegionsAndReportsProgress) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    text += filler(200, static_cast<size_t>(i));
+    text += i % 2 ? "#0  0x1 in f () at a.cpp:1\n" : "Exception code: C0000005\n";
+  }
+  ScanOptions whole;
+  whole.whole_text_below = 1024;
+  whole.lines_before = 3;
+  whole.lines_after = 3;
+  whole.progress_every = size_t{1} << 30;
+  auto expected = find_regions(text, whole);
+  ASSERT_EQ(expected.size(), 40u);
+  // Chunk sizes that cut anchors in two at various places.
+  for (size_t chunk : {size_t{65536}, size_t{65537}, size_t{100003}}) {
+    ScanOptions chunked = whole;
+    chunked.progress_every = chunk;
+    std::vector<size_t> progress;
+    chunked.progress = [&](size_t offset) { progress.push_back(offset); };
+    auto got = find_regions(text, chunked);
+    ASSERT_EQ(got.size(), expected.size()) << chunk;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].begin, expected[i].begin) << chunk << " region " << i;
+      EXPECT_EQ(got[i].end, expected[i].end) << chunk << " region " << i;
+      EXPECT_EQ(got[i].first_line_number, expected[i].first_line_number) << chunk << " region " << i;
+    }
+    EXPECT_GE(progress.size(), text.size() / chunk);
+    EXPECT_EQ(progress.back(), text.size());
+  }
+}
