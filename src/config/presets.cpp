@@ -163,6 +163,29 @@ code = '(?i)SIGSEGV|SIGBUS|ACCESS_VIOLATION|C0000005|SEGV|Segmentation fault|IN_
 [[triage.category]]
 name = "ERROR_REPORT"
 kind = ["unknown"]
+[queue]
+# Root of the file queue (requests/, in_progress/, responses/, completed/, rejected/); created 0700.
+root = ".crashpilot/queue"
+# How long a claim holds a request before another claimer may take it over.
+lease_seconds = 1800
+# A request moved to in_progress/ whose claimer died before writing the lease is reclaimable after this.
+claim_grace_seconds = 60
+# Responses larger than this are rejected unread.
+max_response_bytes = 8388608
+# Caps on what goes into a request; a cut field gets a `truncated` count beside it.
+max_string_bytes = 4096
+max_list_items = 200
+max_log_tail_bytes = 16384
+max_snippet_bytes = 16384
+# Repository used for source snippets and `git apply --check`; "" = none (no snippets, no apply check).
+repo_root = ""
+
+[policy]
+# Paths (globs with `**`, `*`, `?`) a response may change, in order of preference; forbidden wins.
+allowed_paths = ['**']
+forbidden_paths = ['.git/**']
+max_files = 10
+max_changed_lines = 500
 )toml";
 
 constexpr std::string_view k_trinitycore = R"toml(
@@ -189,6 +212,18 @@ function_patterns = [
 ]
 file_patterns = ['(?i)mod-playerbots', '(?i)[/\\]playerbots?[/\\]', '(?i)[/\\]npcbots[/\\]', '(?i)[/\\]modules[/\\]Playerbot[/\\]', '(?i)[/\\]PlayerBot[/\\]']
 message_patterns = ['ScriptName: \w+_bot\b', '(?i)\bnpcbot']
+
+[queue]
+# The seed's queue, so an existing /analyze-crash command keeps working.
+root = ".claude/crash_analysis_queue"
+
+[policy]
+# The seed's file-modification hierarchy: module code first, then game code; never the shared core,
+# dependencies or SQL.
+allowed_paths = ['src/modules/**', 'src/server/game/**']
+forbidden_paths = ['.git/**', 'dep/**', 'sql/**', 'src/server/shared/**', 'src/common/**', 'cmake/**']
+max_files = 5
+max_changed_lines = 300
 )toml";
 
 constexpr std::string_view k_generic = R"toml(

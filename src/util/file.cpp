@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <util/file.hpp>
 
+#include <util/string.hpp>
+
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,6 +16,10 @@ namespace crashpilot::util {
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
+
+std::string size_text(size_t bytes) {
+  return bytes >= (size_t{1} << 20) ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
+}
 } // namespace
 
 Expected<std::string> read_fd(int fd, const std::string& name, ReadLimits limits) {
@@ -30,7 +37,7 @@ Expected<std::string> read_fd(int fd, const std::string& name, ReadLimits limits
       return out;
     }
     if (out.size() + static_cast<size_t>(n) > limits.max_bytes) {
-      return error(fmt::format("{}: larger than the {} MiB input limit", name, limits.max_bytes >> 20));
+      return error(fmt::format("{}: larger than the {} input limit", name, size_text(limits.max_bytes)));
     }
     out.append(buf, static_cast<size_t>(n));
   }
@@ -53,8 +60,8 @@ Expected<std::string> read_file(const std::string& path, ReadLimits limits) {
   }
   if (S_ISREG(st.st_mode)) {
     if (static_cast<size_t>(st.st_size) > limits.max_bytes) {
-      return error(fmt::format("{}: {} MiB is over the {} MiB input limit", path, st.st_size >> 20,
-                               limits.max_bytes >> 20));
+      return error(fmt::format("{}: {} is over the {} input limit", path, size_text(static_cast<size_t>(st.st_size)),
+                               size_text(limits.max_bytes)));
     }
     std::string out;
     out.resize(static_cast<size_t>(st.st_size));
@@ -78,9 +85,12 @@ Expected<std::string> read_file(const std::string& path, ReadLimits limits) {
   return read_fd(fd.get(), path, limits);
 }
 
-AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
-  m_tmp_path = fmt::format("{}.tmp.{}", m_path, ::getpid());
-  m_fd.reset(::open(m_tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+AtomicFile::AtomicFile(std::string path, mode_t mode) : m_path(std::move(path)) {
+  // Unique per process and per writer, created exclusively: two writers of one target (threads or
+  // processes) never share a temporary file.
+  static std::atomic<uint64_t> counter{0};
+  m_tmp_path = fmt::format("{}.tmp.{}.{}", m_path, ::getpid(), counter.fetch_add(1));
+  m_fd.reset(::open(m_tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (!m_fd.valid()) {
     m_error = fmt::format("{}: cannot create temporary file: {}", m_tmp_path, errno_text());
   }
@@ -131,8 +141,21 @@ Expected<void> AtomicFile::commit() {
   return {};
 }
 
-Expected<void> write_file_atomic(const std::string& path, std::string_view data) {
-  AtomicFile file(path);
+std::optional<int> atomic_temp_owner(std::string_view filename) {
+  size_t at = filename.rfind(".tmp.");
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view rest = filename.substr(at + 5);
+  size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || !parse_int(rest.substr(dot + 1))) {
+    return std::nullopt;
+  }
+  return parse_int(rest.substr(0, dot));
+}
+
+Expected<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+  AtomicFile file(path, mode);
   if (auto r = file.write(data); !r) {
     return r;
   }

@@ -5,8 +5,10 @@
 #include <util/fd.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 namespace crashpilot::util {
 
@@ -25,7 +27,7 @@ Expected<std::string> read_fd(int fd, const std::string& name, ReadLimits limits
 // directory. Readers see the old content or the new one, never a mix, even after a power cut.
 class AtomicFile {
 public:
-  explicit AtomicFile(std::string path);
+  explicit AtomicFile(std::string path, mode_t mode = 0644);
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
   ~AtomicFile(); // discards the temporary file unless commit() succeeded
@@ -41,6 +43,10 @@ private:
   bool m_committed = false;
 };
 
-Expected<void> write_file_atomic(const std::string& path, std::string_view data);
+// The pid that created an AtomicFile temporary named `filename` ("<target>.tmp.<pid>.<n>"), or
+// nullopt when the name is not one. Lets a cleaner remove the temporaries of dead writers.
+std::optional<int> atomic_temp_owner(std::string_view filename);
+
+Expected<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
 
 } // namespace crashpilot::util

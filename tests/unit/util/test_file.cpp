@@ -85,3 +85,22 @@ TEST(MappedFile, MapsAndRefuses) {
   ASSERT_TRUE(e);
   EXPECT_TRUE(e->view().empty());
 }
+
+TEST(File, ConcurrentWritersOfOneTargetNeverMix) {
+  TempDir dir;
+  std::string target = (dir.path / "shared.json").string();
+  AtomicFile a(target);
+  AtomicFile b(target);
+  ASSERT_TRUE(a.write(std::string(1000, 'a')));
+  ASSERT_TRUE(b.write("b"));
+  ASSERT_TRUE(a.commit());
+  ASSERT_TRUE(b.commit());
+  EXPECT_EQ(*read_file(target), "b"); // one writer's whole content, never a mix
+}
+
+TEST(File, AtomicTempOwner) {
+  EXPECT_EQ(atomic_temp_owner("response_ab12.json.tmp.4242.7"), 4242);
+  EXPECT_FALSE(atomic_temp_owner("response_ab12.json"));
+  EXPECT_FALSE(atomic_temp_owner("x.tmp.abc.1"));
+  EXPECT_FALSE(atomic_temp_owner("x.tmp.12"));
+}
