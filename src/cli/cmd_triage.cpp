@@ -2,32 +2,23 @@
 // `crashpilot triage FILE... | -`: parse and triage each input, print a summary (TTY) or one JSON
 // object per input (--json), exit 3 when some input held no crash.
 #include <cli/commands.hpp>
+#include <cli/input.hpp>
 #include <cli/terminal.hpp>
 
 #include <model/json.hpp>
-#include <parse/parser.hpp>
 #include <triage/frames.hpp>
 #include <triage/signature.hpp>
-#include <triage/triage.hpp>
-#include <util/file.hpp>
-#include <util/mapped_file.hpp>
 #include <util/string.hpp>
-#include <util/utf8.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <unistd.h>
 
 namespace crashpilot::cli {
 
 namespace {
 
-struct Outcome {
-  std::vector<model::Crash> crashes;
-  std::string error; // why no crash came out
-  size_t dropped = 0;
-};
+using Outcome = TriagedInput;
 
 // Earlier inputs of the same run whose main crash is the same bug or a near one.
 struct Related {
@@ -39,73 +30,6 @@ struct Seen {
   std::string file;
   model::Signature signature;
 };
-
-// Which crash of a multi-report input leads: the first that carries a kind and a location.
-size_t primary_index(const std::vector<model::Crash>& crashes) {
-  for (size_t i = 0; i < crashes.size(); ++i) {
-    const auto& c = crashes[i];
-    if (c.kind != model::Kind::unknown && (!c.crash_function.empty() || c.assertion)) {
-      return i;
-    }
-  }
-  return 0;
-}
-
-Outcome triage_text(std::string_view text, const std::string& name, const triage::Rules& rules,
-                    const util::MappedFile* mapped = nullptr) {
-  Outcome out;
-  if (text.empty()) {
-    out.error = fmt::format("{}: empty input", name);
-    return out;
-  }
-  if (util::looks_binary(text)) {
-    out.error = fmt::format("{}: binary data, not a text crash report (for a core dump use `crashpilot symbolize --core`)",
-                            name);
-    return out;
-  }
-  parse::Options po;
-  bool show_progress = text.size() > (size_t{64} << 20) && ::isatty(STDERR_FILENO);
-  if (mapped || show_progress) {
-    po.progress = [&](size_t offset) {
-      if (mapped && offset > (size_t{16} << 20)) {
-        mapped->release_before(offset - (size_t{16} << 20)); // keep what a region's context may need
-      }
-      if (show_progress) {
-        fmt::print(stderr, "\rcrashpilot: scanning {}: {}%", name, offset * 100 / text.size());
-      }
-    };
-  }
-  parse::Result parsed = parse::parse_text(text, po);
-  if (show_progress) {
-    fmt::print(stderr, "\rcrashpilot: scanning {}: done\n", name);
-  }
-  out.dropped = parsed.crashes_dropped;
-  if (parsed.crashes.empty()) {
-    out.error = fmt::format("{}: no crash report found in {} line(s)", name, parsed.lines_scanned);
-    return out;
-  }
-  for (auto& c : parsed.crashes) {
-    triage::triage(c, rules);
-  }
-  out.crashes = std::move(parsed.crashes);
-  return out;
-}
-
-Outcome triage_input(const std::string& input, const TriageOptions& options, const triage::Rules& rules) {
-  size_t max_bytes = options.max_input_mb << 20;
-  if (input == "-") {
-    auto text = util::read_fd(STDIN_FILENO, "<stdin>", {max_bytes});
-    if (!text) {
-      return Outcome{{}, text.error(), 0};
-    }
-    return triage_text(*text, "<stdin>", rules);
-  }
-  auto mapped = util::MappedFile::open(input, max_bytes);
-  if (!mapped) {
-    return Outcome{{}, mapped.error(), 0};
-  }
-  return triage_text(mapped->view(), input, rules, &*mapped);
-}
 
 Related relate(const model::Crash& c, const std::vector<Seen>& seen, const triage::Rules& rules) {
   Related r;
@@ -256,7 +180,7 @@ int run_triage(const Invocation& inv, const config::Config& config) {
   size_t distinct = 0;
   for (size_t i = 0; i < inv.triage.inputs.size(); ++i) {
     const std::string& input = inv.triage.inputs[i];
-    Outcome o = triage_input(input, inv.triage, *rules);
+    Outcome o = triage_input(input, InputOptions{inv.triage.max_input_mb, false}, *rules);
     all_ok = all_ok && !o.crashes.empty();
     Related related;
     if (!o.crashes.empty()) {

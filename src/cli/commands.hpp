@@ -12,10 +12,18 @@ namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int failure = 1;  // the command could not do its job (I/O, internal error)
 inline constexpr int usage = 2;    // bad arguments or configuration
-inline constexpr int no_crash = 3; // triage: some input held no crash report
+inline constexpr int no_crash = 3; // triage, ingest: some input held no crash report
+inline constexpr int not_found = 4; // no such request or bucket; claim: nothing to claim
+inline constexpr int rejected = 5;  // queue check: the response was rejected
 } // namespace exit_code
 
 int run_triage(const Invocation& inv, const config::Config& config);
 int run_config(const Invocation& inv, const config::Config& config);
+int run_ingest(const Invocation& inv, const config::Config& config);
+int run_watch(const Invocation& inv, const config::Config& config);
+int run_queue(const Invocation& inv, const config::Config& config);
+int run_crashes(const Invocation& inv, const config::Config& config);
+int run_stats(const Invocation& inv, const config::Config& config);
+int run_schema(const Invocation& inv, const config::Config& config);
 
 } // namespace crashpilot::cli

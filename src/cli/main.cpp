@@ -54,6 +54,24 @@ int run(const Invocation& inv) {
   if (inv.command == "config") {
     return run_config(inv, *config);
   }
+  if (inv.command == "ingest") {
+    return run_ingest(inv, *config);
+  }
+  if (inv.command == "watch") {
+    return run_watch(inv, *config);
+  }
+  if (inv.command == "queue") {
+    return run_queue(inv, *config);
+  }
+  if (inv.command == "crashes") {
+    return run_crashes(inv, *config);
+  }
+  if (inv.command == "stats") {
+    return run_stats(inv, *config);
+  }
+  if (inv.command == "schema") {
+    return run_schema(inv, *config);
+  }
   print_error(fmt::format("unknown command '{}'", inv.command));
   return exit_code::usage;
 }

@@ -18,6 +18,8 @@ struct GlobalOptions {
   std::vector<std::string> sets;          // --set KEY=VALUE (repeatable)
   bool json = false;                      // --json: machine output
   bool color = true;                      // --no-color turns it off (also NO_COLOR)
+  std::string store;                      // --store FILE: overrides [store] path
+  std::string queue_root;                 // --queue-root DIR: overrides [queue] root
 };
 
 struct TriageOptions {
@@ -27,15 +29,60 @@ struct TriageOptions {
   size_t max_input_mb = 1024;
 };
 
+struct IngestOptions {
+  std::vector<std::string> inputs; // files, or "-" for stdin
+  size_t max_input_mb = 1024;
+};
+
+struct WatchOptions {
+  std::vector<std::string> dirs;
+  bool once = false;     // one pass, then exit
+  int interval_ms = 2000; // between polls
+  size_t max_input_mb = 1024;
+};
+
+struct QueueCommandOptions {
+  std::string action; // list, show, claim, release, check, gc
+  std::string id;     // show/claim/release/check; "" for claim = the highest priority pending
+  std::string holder; // claim: "" = user@host
+  std::string reason; // release
+  std::string lease;  // release: "" = the current lease
+};
+
+struct CrashesOptions {
+  std::string bucket; // one bucket's details
+  std::string status;
+  std::string category;
+  bool bot = false;
+  std::string text;
+  size_t limit = 0;
+};
+
+struct StatsOptions {
+  int days = 14;
+};
+
+struct SchemaOptions {
+  std::string name; // request or response
+};
+
 struct ConfigOptions {
   std::string action = "print"; // print
   bool origins = true;
 };
 
 struct Invocation {
-  std::string command; // "triage", "config", "version"; "" when only --help/--version was asked
+  // "triage", "ingest", "watch", "queue", "crashes", "stats", "schema", "config", "version"; ""
+  // when only --help/--version was asked
+  std::string command;
   GlobalOptions global;
   TriageOptions triage;
+  IngestOptions ingest;
+  WatchOptions watch;
+  QueueCommandOptions queue;
+  CrashesOptions crashes;
+  StatsOptions stats;
+  SchemaOptions schema;
   ConfigOptions config;
   std::string help_text; // set when the user asked for help: print it and exit 0
 };

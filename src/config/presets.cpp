@@ -180,6 +180,18 @@ max_snippet_bytes = 16384
 # Repository used for source snippets and `git apply --check`; "" = none (no snippets, no apply check).
 repo_root = ""
 
+[store]
+# The crash history (SQLite). Relative paths are relative to the working directory.
+path = ".crashpilot/crashpilot.db"
+# Occurrences kept per bucket (the bucket's count still counts the trimmed ones).
+max_occurrences_per_bucket = 200
+# Compressed report texts kept in all; the oldest go first.
+max_total_raw_bytes = 268435456
+# One report text is cut to this many bytes before it is stored.
+max_raw_bytes_per_report = 1048576
+# How long a writer waits for another's lock before failing.
+busy_timeout_ms = 5000
+
 [policy]
 # Paths (globs with `**`, `*`, `?`) a response may change, in order of preference; forbidden wins.
 allowed_paths = ['**']

@@ -243,23 +243,26 @@ std::optional<Lease> Queue::current_lease(const std::string& id) const {
 
 util::Expected<std::optional<std::string>>
 Queue::find_open_for_bucket(const std::string& bucket_id) const {
+  // The bucket's index file names the request enqueue last made for it (written under the bucket
+  // lock): one small read instead of parsing every open request, which made enqueue O(open requests).
+  auto text = util::read_file(bucket_index_path(bucket_id), {256});
+  if (!text) {
+    return std::optional<std::string>(); // never enqueued
+  }
+  std::string id(util::trim(*text));
+  if (!is_valid_id(id)) {
+    return std::optional<std::string>();
+  }
   for (auto name : {k_requests, k_in_progress}) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir(name), ec)) {
-      std::string id = request_id_of(entry.path().filename().string());
-      if (id.empty()) {
-        continue;
-      }
-      auto j = read_json(entry.path().string());
-      if (j && j->contains("bucket") && (*j)["bucket"].value("id", std::string()) == bucket_id) {
-        return std::optional<std::string>(id);
-      }
-    }
-    if (ec) {
-      return util::error(fmt::format("{}: cannot list: {}", dir(name), ec.message()));
+    if (exists(request_path(name, id))) {
+      return std::optional<std::string>(id);
     }
   }
-  return std::optional<std::string>();
+  return std::optional<std::string>(); // completed or rejected: the next occurrence opens a new one
+}
+
+std::string Queue::bucket_index_path(const std::string& bucket_id) const {
+  return lock_path("bucket_" + bucket_id) + ".request";
 }
 
 util::Expected<EnqueueResult> Queue::enqueue(const RequestInput& input) {
@@ -311,6 +314,9 @@ util::Expected<EnqueueResult> Queue::enqueue(const RequestInput& input, int64_t 
   json request = build_request(input, id, response_path(id), now, m_options.limits);
   std::string path = request_path(k_requests, id);
   if (auto w = write_json(path, request); !w) {
+    return util::error(w.error());
+  }
+  if (auto w = util::write_file_atomic(bucket_index_path(input.bucket.id), id + "\n", 0600); !w) {
     return util::error(w.error());
   }
   return EnqueueResult{id, true, path};

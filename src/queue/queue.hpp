@@ -114,6 +114,7 @@ private:
   std::string lock_path(const std::string& key) const;
   util::Expected<std::optional<std::string>>
   find_open_for_bucket(const std::string& bucket_id) const;
+  std::string bucket_index_path(const std::string& bucket_id) const;
   util::Expected<CheckResult> reject(const std::string& id, Validation validation, int64_t now);
 
   QueueOptions m_options;

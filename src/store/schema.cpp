@@ -120,9 +120,22 @@ CREATE TABLE verdicts (
 CREATE INDEX verdicts_attempt ON verdicts(attempt);
 )sql";
 
+// Report files `crashpilot watch` has ingested, so a restart does not ingest them again. A file is
+// the same report while its path, size and modification time are unchanged.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE ingested_files (
+  path     TEXT PRIMARY KEY,
+  size     INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  crashes  INTEGER NOT NULL,                 -- crashes recorded from it (0: it held none)
+  time     INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, k_v1},
     Migration{2, k_v2},
+    Migration{3, k_v3},
 };
 
 util::Expected<bool> has_version_table(const Db& db) {

@@ -5,6 +5,7 @@
 #include <store/store.hpp>
 
 #include <chrono>
+#include <thread>
 
 namespace crashpilot::store {
 
@@ -56,10 +57,19 @@ util::Expected<Store> Store::open(const std::string& path, Options options) {
   if (auto probe = db->query_int("SELECT count(*) FROM sqlite_master"); !probe) {
     return util::error(db->error("cannot read it as a crashpilot store"));
   }
-  // WAL lets readers (the CLI, the dashboard) run while a writer records.
-  if (auto mode = db->query_int("PRAGMA journal_mode = WAL"); !mode) {
-    return util::error(
-        mode.error()); // the result (the mode's name) is read and the statement finished
+  // WAL lets readers (the CLI, the dashboard) run while a writer records. Switching the mode needs
+  // the database to itself and SQLite does not call the busy handler for it, so when several
+  // processes open a new store at once, retry within the busy timeout ourselves.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+  while (true) {
+    auto mode = db->query_int("PRAGMA journal_mode = WAL");
+    if (mode) {
+      break;
+    }
+    if (mode.error().find("locked") == std::string::npos || std::chrono::steady_clock::now() >= deadline) {
+      return util::error(mode.error());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // NORMAL is safe in WAL mode (no corruption on power loss; at worst the last commits are lost).
   if (auto r = db->exec("PRAGMA synchronous = NORMAL"); !r) {

@@ -128,6 +128,13 @@ public:
                                       const std::string& detail, Time now);
   util::Expected<std::vector<Verdict>> list_verdicts(int64_t attempt) const;
 
+  // --- files ingested by `watch` (ingested_files.cpp) ---
+  // Whether the report file at `path` was ingested while it had this size and modification time.
+  util::Expected<bool> file_ingested(const std::string& path, int64_t size, int64_t mtime_ns) const;
+  // Remembers the file (replacing what was known about the same path).
+  util::Expected<void> mark_file_ingested(const std::string& path, int64_t size, int64_t mtime_ns,
+                                          int64_t crashes, Time now);
+
   // --- stats (stats.cpp) ---
   // Crashes per UTC day for the `days` days ending with the day of `now`, buckets by status, fix
   // success rate per category, time from first crash to verified fix.
