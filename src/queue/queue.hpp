@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 #include <queue/caps.hpp>
+#include <queue/id_lock.hpp>
 #include <queue/lease.hpp>
 #include <queue/request.hpp>
 #include <queue/validate.hpp>
@@ -114,6 +115,15 @@ private:
   std::string lock_path(const std::string& key) const;
   util::Expected<std::optional<std::string>>
   find_open_for_bucket(const std::string& bucket_id) const;
+  // The request `id` in in_progress/, locked, when `lease_id` is its current lease; else an
+  // error ending in `lost` ("is not the current lease").
+  struct Held {
+    IdLock lock;
+    std::string path;
+    nlohmann::json request;
+  };
+  util::Expected<Held> hold(const std::string& id, const std::string& lease_id,
+                            std::string_view lost) const;
   std::string bucket_index_path(const std::string& bucket_id) const;
   util::Expected<CheckResult> reject(const std::string& id, Validation validation, int64_t now);
 
