@@ -247,4 +247,72 @@ util::Expected<Crash> crash_from_json(const json& j) {
   return c;
 }
 
+namespace {
+
+json log_lines(const std::vector<LogLine>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) {
+    out.push_back({{"message", l.message}, {"timestamp", l.timestamp}});
+  }
+  return out;
+}
+
+util::Expected<std::vector<LogLine>> log_lines_from_json(const json& j, const char* key) {
+  std::vector<LogLine> out;
+  if (!j.contains(key) || j[key].is_null()) {
+    return out;
+  }
+  if (!j[key].is_array()) {
+    return util::error(fmt::format("context: field '{}' is not an array", key));
+  }
+  for (const auto& item : j[key]) {
+    LogLine line;
+    if (item.is_string()) { // the seed's prototype wrote plain strings here
+      line.message = item.get<std::string>();
+    } else {
+      Reader r{item, fmt::format("context.{}: ", key), {}};
+      r.get("message", line.message);
+      r.get("timestamp", line.timestamp);
+      if (!r.error.empty()) {
+        return util::error(r.error);
+      }
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+} // namespace
+
+json to_json(const LogContext& c) {
+  return {{"errors_before_crash", log_lines(c.errors_before_crash)},
+          {"warnings_before_crash", log_lines(c.warnings_before_crash)},
+          {"server_log_context", c.server_log_context},
+          {"playerbot_log_context", c.playerbot_log_context}};
+}
+
+util::Expected<LogContext> log_context_from_json(const json& j) {
+  if (!j.is_object()) {
+    return util::error("context is not a JSON object");
+  }
+  LogContext c;
+  auto errors = log_lines_from_json(j, "errors_before_crash");
+  if (!errors) {
+    return util::error(errors.error());
+  }
+  auto warnings = log_lines_from_json(j, "warnings_before_crash");
+  if (!warnings) {
+    return util::error(warnings.error());
+  }
+  c.errors_before_crash = std::move(*errors);
+  c.warnings_before_crash = std::move(*warnings);
+  Reader r{j, "context: ", {}};
+  r.get("server_log_context", c.server_log_context);
+  r.get("playerbot_log_context", c.playerbot_log_context);
+  if (!r.error.empty()) {
+    return util::error(r.error);
+  }
+  return c;
+}
+
 } // namespace crashpilot::model

@@ -9,6 +9,7 @@
 // JSON numbers lose 64-bit precision in most readers.
 
 #include <model/crash.hpp>
+#include <model/log_context.hpp>
 #include <util/expected.hpp>
 
 #include <nlohmann/json.hpp>
@@ -26,5 +27,10 @@ nlohmann::json to_json(const Crash& c, JsonOptions options = {});
 // Reads a crash back. Unknown fields are ignored; wrong types give an error naming the field.
 util::Expected<Crash> crash_from_json(const nlohmann::json& j);
 util::Expected<Frame> frame_from_json(const nlohmann::json& j);
+
+// The seed's `context` object: {errors_before_crash: [{message, timestamp}], warnings_before_crash,
+// server_log_context: [line], playerbot_log_context}.
+nlohmann::json to_json(const LogContext& c);
+util::Expected<LogContext> log_context_from_json(const nlohmann::json& j);
 
 } // namespace crashpilot::model

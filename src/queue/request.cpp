@@ -13,14 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json log_lines(const std::vector<LogLine>& lines) {
-  json out = json::array();
-  for (const auto& l : lines) {
-    out.push_back({{"message", l.message}, {"timestamp", l.timestamp}});
-  }
-  return out;
-}
-
 json occurrences(const BucketInfo& b) {
   return {{"count", b.count},
           {"first_seen", iso_utc(b.first_seen)},
@@ -84,11 +76,7 @@ json build_request(const RequestInput& in, const std::string& request_id,
       {"status", "pending"},
       {"request_type", in.request_type},
       {"crash", std::move(crash)},
-      {"context",
-       {{"errors_before_crash", log_lines(in.context.errors_before_crash)},
-        {"warnings_before_crash", log_lines(in.context.warnings_before_crash)},
-        {"server_log_context", in.context.server_log_context},
-        {"playerbot_log_context", in.context.playerbot_log_context}}},
+      {"context", model::to_json(in.context)},
       {"bucket",
        {{"id", in.bucket.id},
         {"signature", in.bucket.signature},

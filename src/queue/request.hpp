@@ -7,6 +7,7 @@
 // its test keep working; the v2 fields sit beside them.
 
 #include <model/crash.hpp>
+#include <model/log_context.hpp>
 
 #include <nlohmann/json.hpp>
 #include <queue/caps.hpp>
@@ -27,17 +28,8 @@ struct BucketInfo {
   int64_t last_seen = 0;
 };
 
-struct LogLine {
-  std::string message;
-  std::string timestamp;
-};
-
-struct LogContext {
-  std::vector<LogLine> errors_before_crash;
-  std::vector<LogLine> warnings_before_crash;
-  std::vector<std::string> server_log_context;
-  std::vector<std::string> playerbot_log_context;
-};
+using LogLine = model::LogLine;
+using LogContext = model::LogContext;
 
 struct PreviousAttempt {
   std::string response_id;
