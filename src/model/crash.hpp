@@ -50,6 +50,10 @@ struct Thread {
   // signal, e.g. Valgrind), "other" (a stack the report does not describe).
   std::string role;
   bool crashing = false;
+  // What a live capture saw the thread doing: "" (not known, as in every parsed report),
+  // "running", "sleeping", "lock_wait" (blocked on a futex under a mutex lock function).
+  std::string state;
+  std::string lock_owner; // lock_wait: the thread id holding the mutex, when glibc's layout tells it
   std::vector<Frame> frames;
 };
 

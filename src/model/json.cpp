@@ -22,6 +22,8 @@ json to_json(const Thread& t) {
           {"name", t.name},
           {"role", t.role},
           {"crashing", t.crashing},
+          {"state", t.state},
+          {"lock_owner", t.lock_owner},
           {"frames", std::move(frames)}};
 }
 
@@ -223,6 +225,8 @@ util::Expected<Crash> crash_from_json(const json& j) {
       rt.get("name", t.name);
       rt.get("role", t.role);
       rt.get("crashing", t.crashing);
+      rt.get("state", t.state);
+      rt.get("lock_owner", t.lock_owner);
       if (!rt.error.empty()) {
         return util::error(rt.error);
       }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The server's log lines just before a crash, in the seed's shape (request `context{...}`): the logs
-// stage fills it at crash time, the store keeps it with the occurrence, the queue puts it in the
-// request. The last lines before the crash, oldest first.
+// The server's log lines just before a crash, in the seed's shape (request `context{...}`): the
+// logs stage fills it at crash time, the store keeps it with the occurrence, the queue puts it in
+// the request. The last lines before the crash, oldest first.
 
 #include <string>
 #include <vector>
@@ -22,8 +22,8 @@ struct LogContext {
   std::vector<std::string> playerbot_log_context;
 
   bool empty() const {
-    return errors_before_crash.empty() && warnings_before_crash.empty() && server_log_context.empty() &&
-           playerbot_log_context.empty();
+    return errors_before_crash.empty() && warnings_before_crash.empty() &&
+           server_log_context.empty() && playerbot_log_context.empty();
   }
 };
 

@@ -8,9 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
 
 extern char** environ;
 
@@ -48,9 +52,24 @@ struct SpawnAttr {
   SpawnAttr& operator=(const SpawnAttr&) = delete;
 };
 
-std::vector<std::string> merged_environment(const std::map<std::string, std::string>& set) {
+// Children started and not yet reaped, for is_spawned_child().
+std::mutex g_children_mutex;
+std::set<pid_t> g_children;
+
+void note_spawned(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  g_children.insert(pid);
+}
+
+void note_reaped(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  g_children.erase(pid);
+}
+
+std::vector<std::string> merged_environment(const std::map<std::string, std::string>& set,
+                                            bool clear) {
   std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+  for (char** e = environ; !clear && e != nullptr && *e != nullptr; ++e) {
     std::string_view entry(*e);
     std::string name(entry.substr(0, entry.find('=')));
     if (set.find(name) == set.end()) {
@@ -98,16 +117,54 @@ ChildProcess::~ChildProcess() {
   kill();
 }
 
+bool is_spawned_child(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  return g_children.count(pid) != 0;
+}
+
+int ChildProcess::reap() {
+  int status = 0;
+  while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  note_reaped(m_pid);
+  m_pid = -1;
+  return status;
+}
+
 void ChildProcess::kill() {
   if (m_pid <= 0) {
     return;
   }
   ::kill(-m_pid, SIGKILL); // the whole group: helpers the child started die with it
   ::kill(m_pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+  reap();
+}
+
+int ChildProcess::terminate(std::chrono::milliseconds grace) {
+  if (m_pid <= 0) {
+    return 0;
   }
-  m_pid = -1;
+  ::kill(-m_pid, SIGTERM);
+  ::kill(m_pid, SIGTERM);
+  auto until = std::chrono::steady_clock::now() + grace;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    pid_t r = ::waitpid(m_pid, &status, WNOHANG);
+    if (r == m_pid) {
+      // The leader obeyed; members of its group that ignore SIGTERM still get SIGKILL.
+      ::kill(-m_pid, SIGKILL);
+      note_reaped(m_pid);
+      m_pid = -1;
+      return status;
+    }
+    if (r < 0 && errno != EINTR) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(-m_pid, SIGKILL);
+  ::kill(m_pid, SIGKILL);
+  return reap();
 }
 
 Expected<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
@@ -139,12 +196,17 @@ Expected<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   sigaddset(&defaults, SIGPIPE);
   sigaddset(&defaults, SIGCHLD);
   posix_spawnattr_setsigdefault(&attr.attr, &defaults);
-  posix_spawnattr_setpgroup(&attr.attr, 0);
-  posix_spawnattr_setflags(&attr.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+  // setsid() makes the child a group leader too; glibc's setpgid after it would fail with EPERM.
+  if (options.new_session) {
+    posix_spawnattr_setflags(&attr.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF);
+  } else {
+    posix_spawnattr_setpgroup(&attr.attr, 0);
+    posix_spawnattr_setflags(&attr.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+  }
 
   std::vector<std::string> args = argv;
   std::vector<char*> c_args = c_strings(args);
-  std::vector<std::string> env = merged_environment(options.env_set);
+  std::vector<std::string> env = merged_environment(options.env_set, options.clear_env);
   std::vector<char*> c_env = c_strings(env);
   pid_t pid = -1;
   int rc =
@@ -152,6 +214,7 @@ Expected<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   if (rc != 0) {
     return error(fmt::format("{}: cannot start: {}", argv[0], std::strerror(rc)));
   }
+  note_spawned(pid);
   ChildProcess child;
   child.m_pid = pid;
   child.m_in = std::move(in->write);
@@ -165,7 +228,12 @@ Expected<RunResult> ChildProcess::communicate(const RunOptions& options) {
   if (m_pid <= 0) {
     return error("communicate: no running child");
   }
-  auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  using Clock = std::chrono::steady_clock;
+  const pid_t group = m_pid;
+  auto deadline = Clock::now() + options.timeout;
+  auto last_output = Clock::now();
+  std::optional<Clock::time_point> drain_until; // set once the child exited (exit_drain only)
+  std::optional<int> exit_status;
   std::string_view pending_in = options.stdin_data;
   if (pending_in.empty()) {
     m_in.reset();
@@ -185,6 +253,7 @@ Expected<RunResult> ChildProcess::communicate(const RunOptions& options) {
             options.max_output_bytes > into.size() ? options.max_output_bytes - into.size() : 0;
         into.append(buf, std::min(room, got));
         dropped += got - std::min(room, got);
+        last_output = Clock::now();
         continue;
       }
       if (n < 0 && errno == EINTR) {
@@ -198,12 +267,32 @@ Expected<RunResult> ChildProcess::communicate(const RunOptions& options) {
   };
 
   while (m_out.valid() || m_err.valid() || m_in.valid()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    auto now = Clock::now();
+    if (options.cancel != nullptr && options.cancel->load() && !drain_until) {
       result.timed_out = true;
+      result.cancelled = true;
       break;
     }
+    if (drain_until) {
+      if (now >= *drain_until) {
+        result.pipes_held_after_exit = true;
+        break;
+      }
+    } else if (now >= deadline) {
+      result.timed_out = true;
+      break;
+    } else if (options.idle_timeout.count() > 0 && now - last_output >= options.idle_timeout) {
+      result.timed_out = true;
+      result.idle_timed_out = true;
+      break;
+    }
+    auto until = drain_until ? *drain_until : deadline;
+    if (!drain_until && options.idle_timeout.count() > 0) {
+      until = std::min(until, last_output + options.idle_timeout);
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+    // With exit_drain the child's exit is noticed by polling waitpid, so wake up often.
+    long long cap = (options.exit_drain && !drain_until) || options.cancel != nullptr ? 100 : 1000;
     pollfd fds[3];
     nfds_t n = 0;
     if (m_in.valid()) {
@@ -215,7 +304,7 @@ Expected<RunResult> ChildProcess::communicate(const RunOptions& options) {
     if (m_err.valid()) {
       fds[n++] = {m_err.get(), POLLIN, 0};
     }
-    int ready = ::poll(fds, n, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    int ready = ::poll(fds, n, static_cast<int>(std::clamp<long long>(left.count() + 1, 1, cap)));
     if (ready < 0 && errno != EINTR) {
       return error(fmt::format("poll failed: {}", std::strerror(errno)));
     }
@@ -237,23 +326,45 @@ Expected<RunResult> ChildProcess::communicate(const RunOptions& options) {
         drain(m_err, result.err, result.err_dropped);
       }
     }
+    if (options.exit_drain && !drain_until) {
+      int status = 0;
+      if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        note_reaped(m_pid);
+        m_pid = -1;
+        exit_status = status;
+        drain_until = Clock::now() + *options.exit_drain;
+        m_in.reset(); // nobody reads it any more
+      }
+    }
   }
   m_in.reset();
   m_out.reset();
   m_err.reset();
   if (result.timed_out) {
-    kill();
-    result.term_signal = SIGKILL;
+    int status = options.kill_grace.count() > 0 ? terminate(options.kill_grace) : (kill(), 0);
+    result.term_signal =
+        options.kill_grace.count() > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
     return result;
   }
-  int status = 0;
-  while (::waitpid(m_pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      m_pid = -1;
-      return error(fmt::format("waitpid failed: {}", std::strerror(errno)));
-    }
+  if (result.pipes_held_after_exit) {
+    // The leader is gone; what still holds the pipes is in its group (or escaped it, which the
+    // caller has to handle: a new session is out of reach of a group kill).
+    ::kill(-group, SIGKILL);
   }
-  m_pid = -1;
+  int status = 0;
+  if (exit_status) {
+    status = *exit_status;
+  } else {
+    while (::waitpid(m_pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        note_reaped(m_pid);
+        m_pid = -1;
+        return error(fmt::format("waitpid failed: {}", std::strerror(errno)));
+      }
+    }
+    note_reaped(m_pid);
+    m_pid = -1;
+  }
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

@@ -58,7 +58,8 @@ Expected<std::string> read_file(const std::string& path, ReadLimits limits) {
   if (S_ISDIR(st.st_mode)) {
     return error(fmt::format("{}: is a directory, not a crash report", path));
   }
-  if (S_ISREG(st.st_mode)) {
+  // procfs and sysfs files say size 0 and still have content: those are read to EOF like a pipe.
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
     if (static_cast<size_t>(st.st_size) > limits.max_bytes) {
       return error(fmt::format("{}: {} is over the {} input limit", path, size_text(static_cast<size_t>(st.st_size)),
                                size_text(limits.max_bytes)));

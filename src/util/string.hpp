@@ -15,6 +15,8 @@ std::string_view trim_right(std::string_view s);
 
 // Splits on `sep`, keeping empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
+// Splits on runs of spaces, tabs and newlines; no empty fields.
+std::vector<std::string_view> split_whitespace(std::string_view s);
 
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
