@@ -2,6 +2,7 @@
 #include <cli/ingest.hpp>
 
 #include <fmt/format.h>
+#include <model/json.hpp>
 #include <queue/snippets.hpp>
 #include <store/json.hpp>
 
@@ -10,9 +11,11 @@ namespace crashpilot::cli {
 namespace {
 
 queue::RequestInput request_input(const Workspace& ws, const model::Crash& crash,
-                                  const store::RecordResult& r, const store::Bucket* bucket) {
+                                  const store::RecordResult& r, const store::Bucket* bucket,
+                                  const model::LogContext& context) {
   queue::RequestInput in;
   in.crash = crash;
+  in.context = context;
   in.crash.raw
       .clear(); // the request carries the analysis, not the report text (it is in the store)
   in.bucket.id = r.bucket;
@@ -40,7 +43,8 @@ queue::RequestInput request_input(const Workspace& ws, const model::Crash& crash
 } // namespace
 
 util::Expected<std::vector<IngestedCrash>> ingest_input(Workspace& ws, const TriagedInput& input,
-                                                        const std::string& report_path) {
+                                                        const std::string& report_path,
+                                                        const OccurrenceExtras& extras) {
   std::vector<IngestedCrash> out;
   for (size_t i = 0; i < input.crashes.size(); ++i) {
     const model::Crash& crash = input.crashes[i];
@@ -48,6 +52,11 @@ util::Expected<std::vector<IngestedCrash>> ingest_input(Workspace& ws, const Tri
     info.host = ws.host;
     info.report_path = report_path;
     info.raw = input.text;
+    info.time = extras.time;
+    info.build_id = extras.build_id;
+    if (!extras.context.empty()) {
+      info.log_context = model::to_json(extras.context);
+    }
     auto recorded = ws.store->record(crash, info);
     if (!recorded) {
       return util::error(recorded.error());
@@ -59,7 +68,7 @@ util::Expected<std::vector<IngestedCrash>> ingest_input(Workspace& ws, const Tri
         return util::error(detail.error());
       }
       const store::Bucket* bucket = *detail ? &(*detail)->bucket : nullptr;
-      auto enqueued = ws.queue->enqueue(request_input(ws, crash, ic.record, bucket));
+      auto enqueued = ws.queue->enqueue(request_input(ws, crash, ic.record, bucket, extras.context));
       if (!enqueued) {
         return util::error(enqueued.error());
       }

@@ -69,14 +69,31 @@ int run(const Invocation& inv) {
   if (inv.command == "stats") {
     return run_stats(inv, *config);
   }
+  if (inv.command == "run") {
+    return run_run(inv, *config);
+  }
+  if (inv.command == "snapshot") {
+    return run_snapshot(inv, *config);
+  }
+  if (inv.command == "symbolize") {
+    return run_symbolize(inv, *config);
+  }
   if (inv.command == "schema") {
     return run_schema(inv, *config);
+  }
+  if (inv.command == "mcp") {
+    return run_mcp(inv, *config);
+  }
+  if (inv.command == "analyze") {
+    return run_analyze(inv, *config);
   }
   print_error(fmt::format("unknown command '{}'", inv.command));
   return exit_code::usage;
 }
 
 } // namespace
+
+const char* version() { return k_version; }
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

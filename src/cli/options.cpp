@@ -122,6 +122,108 @@ void add_queries(CLI::App& app, Invocation& inv) {
   add_global(*print, inv);
 }
 
+constexpr const char* k_exit_run =
+    "Starts the server (the command after --, or [server] command), supervises it under ptrace, and on\n"
+    "each crash, abort or hang writes a report (JSON + text) to the crash directory, triages it and\n"
+    "restarts the server by policy. SIGINT/SIGTERM stop the server gracefully (SIGKILL after\n"
+    "[capture] stop_grace_seconds). Where ptrace is not allowed it falls back to core files.\n"
+    "Exit codes: 0 stopped by a signal, --max-crashes reached or the server exited cleanly; 6 crash\n"
+    "loop (the same signature too often; restarts stopped); 1 the server could not be started;\n"
+    "2 usage or configuration error.\n";
+
+void add_capture(CLI::App& app, Invocation& inv) {
+  CLI::App* run = app.add_subcommand("run", "Supervise a server: capture, triage and report every crash");
+  run->add_option("--mode", inv.run.mode, "capture: supervise and capture")->check(CLI::IsMember({"capture"}));
+  run->add_option("--max-crashes", inv.run.max_crashes, "Stop after this many captured failures")
+      ->check(CLI::Range(0, 1000000));
+  run->add_option("--crash-dir", inv.run.crash_dir, "Where reports are written (overrides [capture] crash_dir)");
+  run->add_option("--restart", inv.run.restart, "Restart policy (overrides [capture] restart)")
+      ->check(CLI::IsMember({"never", "on-failure", "always"}));
+  run->add_option("--hang-seconds", inv.run.hang_seconds,
+                  "Hung when no heartbeat line for this long (overrides [capture] hang_seconds; 0 = off)")
+      ->check(CLI::Range(0, 86400));
+  run->add_option("command", inv.run.command, "The server command line, after --");
+  run->footer(k_exit_run);
+  add_global(*run, inv);
+
+  CLI::App* snapshot =
+      app.add_subcommand("snapshot", "All-thread trace of a running (possibly hung) process, without killing it");
+  snapshot->add_option("--pid", inv.snapshot.pid, "The process")->required()->check(CLI::PositiveNumber);
+  snapshot->footer("Stops every thread for the few milliseconds unwinding takes, then lets the process go and\n"
+                   "symbolizes. Prints how long the process was stopped. Exit codes: 0 done, 1 the process\n"
+                   "could not be traced (the message says why), 2 usage error.\n");
+  add_global(*snapshot, inv);
+}
+
+constexpr const char* k_exit_mcp =
+    "A Model Context Protocol server on standard input/output (newline-delimited JSON-RPC 2.0),\n"
+    "speaking MCP 2025-11-25 (and older, via initialize) and 2026-07-28 (per-request _meta). Tools:\n"
+    "list_crashes, claim_crash, get_crash, get_stack, get_source, get_logs, similar_crashes,\n"
+    "submit_fix, get_fix_status, release_crash. Logs go to standard error only.\n"
+    "Register it with Claude Code: claude mcp add crashpilot -- crashpilot mcp --config $PWD/crashpilot.toml\n"
+    "Exit codes: 0 input closed or SIGTERM/SIGINT, 1 I/O failure or the store/queue cannot be\n"
+    "opened, 2 usage or configuration error.\n";
+
+void add_mcp(CLI::App& app, Invocation& inv) {
+  CLI::App* mcp = app.add_subcommand("mcp", "MCP server for coding agents (stdio): the analysis queue as tools");
+  mcp->add_option("--request", inv.mcp.request, "Serve only this request (the headless runner's setting)")
+      ->type_name("ID");
+  mcp->add_option("--holder", inv.mcp.holder, "Lease holder when the client names none (default: user@host)");
+  mcp->footer(k_exit_mcp);
+  add_global(*mcp, inv);
+}
+
+constexpr const char* k_exit_analyze =
+    "Per request: claim it, make a scratch git worktree at its base commit, render the prompt and an\n"
+    "MCP config (crashpilot mcp + [analyze] extra_mcp_servers) into [analyze] run_dir, run the agent\n"
+    "(no shell, own session, stdin closed after the prompt, allow-listed environment, wall-clock and\n"
+    "idle timeouts, SIGTERM then SIGKILL to everything it started), then validate its response (from\n"
+    "submit_fix, a response file, or the worktree's diff). Only a validated response counts as an\n"
+    "answer. Retryable failures are retried with backoff within [analyze] max_attempts_per_bucket.\n"
+    "Agents: the [agents.*] presets (claude, codex, gemini, aider, custom) or builtin (no agent: an\n"
+    "analysis-only response from the triage facts and the crash history, never a patch).\n"
+    "Exit codes: 0 every request it ran was answered, 4 nothing to analyze (none pending, or each\n"
+    "skipped: attempt budget used up, claimed elsewhere), 5 a response was rejected, 7 an agent\n"
+    "failed or timed out, 130 interrupted, 2 usage or configuration error, 1 I/O failure.\n";
+
+void add_analyze(CLI::App& app, Invocation& inv) {
+  CLI::App* analyze = app.add_subcommand("analyze", "Have a coding agent (or the built-in analyzer) answer queued crashes");
+  analyze->add_option("--agent", inv.analyze.agent, "Agent preset: claude, codex, gemini, aider, custom, builtin, or any [agents.NAME]")
+      ->required();
+  auto* request = analyze->add_option("--request", inv.analyze.request, "Analyze this request")->type_name("ID");
+  analyze->add_flag("--all", inv.analyze.all, "Analyze every pending request")->excludes(request);
+  analyze->add_option("--parallel", inv.analyze.parallel, "Agents running at once")->check(CLI::Range(1, 64));
+  analyze->footer(k_exit_analyze);
+  add_global(*analyze, inv);
+}
+
+constexpr const char* k_exit_symbolize =
+    "Unwinds every thread of the core and symbolizes it (function, file:line, inline frames) from the\n"
+    "binaries' DWARF or separate debug files (build-id under /usr/lib/debug/.build-id, .gnu_debuglink,\n"
+    "--debug-dir); never from the network (debuginfod is not asked). Then triages the crash and prints\n"
+    "it as `triage` does. Distribution debug packages (libc6-dbg, *-dbgsym) are zlib-compressed; the\n"
+    "first use keeps an uncompressed copy in the debug cache (by build-id, about 10 MB for glibc), which\n"
+    "makes later runs about twice as fast.\n"
+    "Exit codes: 0 done, 3 the core (or --exe) cannot be read as one: not ELF, not a core, truncated\n"
+    "(the message says which), 1 unwinding failed, 2 usage or configuration error.\n";
+
+void add_symbolize(CLI::App& app, Invocation& inv) {
+  CLI::App* sym = app.add_subcommand("symbolize", "All-thread symbolized stack of a core file, triaged");
+  sym->add_option("--core", inv.symbolize.core, "The core dump")->type_name("FILE");
+  sym->add_option("--exe", inv.symbolize.exe, "The crashed executable (default: the path the core names)")
+      ->type_name("FILE");
+  sym->add_option("--debug-dir", inv.symbolize.debug_dirs, "Also look for separate debug files here (repeatable)")
+      ->type_name("DIR");
+  auto* cache = sym->add_option("--debug-cache", inv.symbolize.debug_cache,
+                                "Uncompressed copies of compressed debug files (default: $XDG_CACHE_HOME/crashpilot/debug)")
+                    ->type_name("DIR");
+  sym->add_flag("--no-debug-cache", inv.symbolize.no_debug_cache, "Inflate compressed debug files every time")
+      ->excludes(cache);
+  sym->add_flag("--all-threads", inv.symbolize.all_threads, "Show every thread's stack (human output)");
+  sym->footer(k_exit_symbolize);
+  add_global(*sym, inv);
+}
+
 } // namespace
 
 util::Expected<Invocation> parse_args(const std::vector<std::string>& args) {
@@ -151,6 +253,10 @@ util::Expected<Invocation> parse_args(const std::vector<std::string>& args) {
   add_ingest(app, inv);
   add_queue(app, inv);
   add_queries(app, inv);
+  add_mcp(app, inv);
+  add_analyze(app, inv);
+  add_capture(app, inv);
+  add_symbolize(app, inv);
   app.add_subcommand("version", "Print the version");
 
   // CLI11 wants argv order reversed when given a vector.

@@ -66,6 +66,40 @@ struct SchemaOptions {
   std::string name; // request or response
 };
 
+struct RunCommandOptions {
+  std::string mode = "capture";     // capture (review and auto: the fix loop)
+  std::vector<std::string> command; // the server's argv, after `--`; else [server] command
+  int max_crashes = 0;              // stop after this many failures (0 = run until stopped)
+  std::string crash_dir;            // overrides [capture] crash_dir
+  std::string restart;              // overrides [capture] restart: never, on-failure, always
+  int hang_seconds = -1;            // overrides [capture] hang_seconds (0 = no heartbeat watchdog)
+};
+
+struct SnapshotCommandOptions {
+  int pid = 0;
+};
+
+struct SymbolizeOptions {
+  std::string core;                    // --core FILE
+  std::string exe;                     // --exe FILE; "" = the path the core's file notes name
+  std::vector<std::string> debug_dirs; // --debug-dir DIR (repeatable): separate debug files
+  std::string debug_cache;             // --debug-cache DIR; "" = $XDG_CACHE_HOME/crashpilot/debug
+  bool no_debug_cache = false;         // --no-debug-cache
+  bool all_threads = false;            // human output: every thread's stack
+};
+
+struct McpCommandOptions {
+  std::string request; // serve only this request ("" = all); the headless runner's setting
+  std::string holder;  // lease holder when the client names none ("" = user@host)
+};
+
+struct AnalyzeCommandOptions {
+  std::string agent;   // a preset under [agents], or "builtin"
+  std::string request; // one request ("" = the highest-priority pending one, or --all)
+  bool all = false;    // every pending request
+  int parallel = 1;    // agents at once
+};
+
 struct ConfigOptions {
   std::string action = "print"; // print
   bool origins = true;
@@ -84,6 +118,11 @@ struct Invocation {
   StatsOptions stats;
   SchemaOptions schema;
   ConfigOptions config;
+  McpCommandOptions mcp;
+  AnalyzeCommandOptions analyze;
+  RunCommandOptions run;
+  SnapshotCommandOptions snapshot;
+  SymbolizeOptions symbolize;
   std::string help_text; // set when the user asked for help: print it and exit 0
 };
 

@@ -198,6 +198,164 @@ allowed_paths = ['**']
 forbidden_paths = ['.git/**']
 max_files = 10
 max_changed_lines = 500
+
+[server]
+# The server `crashpilot run` starts when no command follows `--`, e.g. ['./worldserver', '-c', 'worldserver.conf'].
+command = []
+# Its working directory ("" = crashpilot's).
+cwd = ""
+
+[capture]
+# Reports (JSON + gdb-style text) of every crash, abort and hang.
+crash_dir = ".crashpilot/crashes"
+# "ptrace": supervise under PTRACE_SEIZE (no steady-state cost); "core": no ptrace, read the kernel's cores.
+method = "ptrace"
+# Where ptrace is refused (Yama, containers), fall back to cores instead of failing.
+core_fallback = true
+# Record each incident in the store and queue it for analysis.
+record = true
+# "never", "on-failure" (not after a clean exit) or "always".
+restart = "on-failure"
+# Restart backoff: doubles from the first delay up to the cap; a run longer than stable_seconds resets it.
+backoff_initial_ms = 1000
+backoff_max_ms = 60000
+stable_seconds = 300
+# The same signature this many times within the window is a crash loop: restarts stop, exit 6.
+crash_loop_count = 3
+crash_loop_window_seconds = 600
+# SIGTERM on stop, SIGKILL after this long.
+stop_grace_seconds = 30
+# A server still alive this long after its fatal signal (a handler that never returns) is killed.
+exit_grace_seconds = 10
+# A non-zero exit sooner than this after the start is a start-up failure.
+startup_seconds = 5
+# Hung when no line matching logs.heartbeat_regex arrived for this long (0 = off).
+hang_seconds = 0
+# Hung when the main thread used no CPU for this long (0 = off; idle servers may legitimately sleep).
+cpu_stall_seconds = 0
+# Frames kept per thread; deeper stacks (runaway recursion) are cut.
+max_frames = 256
+# Extra directories with separate debug files (besides /usr/lib/debug and .gnu_debuglink).
+debug_dirs = []
+
+[logs]
+# Logs followed while the server runs; the last lines before a crash go into its report. Relative
+# source paths start in `dir`; a relative `dir` starts in the server's working directory.
+dir = ""
+# Kept per source: the last ring_lines lines that arrived in the last ring_seconds, at most
+# ring_bytes of text; warnings and errors also apart (alert_lines), so INFO floods cannot push them out.
+ring_lines = 2000
+ring_seconds = 300
+ring_bytes = 1048576
+alert_lines = 500
+max_line_bytes = 4096
+# In a report: the last context_lines lines per list, the last max_errors errors and max_warnings warnings.
+context_lines = 50
+max_errors = 50
+max_warnings = 50
+# The same line in two sources (stdout and the log file) within this many milliseconds is kept once.
+dedup_window_ms = 2000
+# A line's level is its logger's level word when it has one; these raise it (plain literals are fastest).
+error_patterns = ['\[ERROR\]', '\[FATAL\]', '\[CRITICAL\]', '\[error\]', '\[fatal\]', '\[critical\]', 'ERROR:', 'FATAL:', 'ASSERTION FAILED', 'Assertion .+ failed', 'terminate called']
+warn_patterns = ['\[WARN\]', '\[WARNING\]', '\[warn\]', '\[warning\]', 'WARNING:', 'WARN:']
+# A line from the server's own freeze detector (the watchdog snapshots and restarts on it); "" = none.
+freeze_regex = ""
+# The watchdog's "still alive" line: none for heartbeat_source in N seconds means hung; "" = none.
+heartbeat_regex = ""
+heartbeat_source = ""
+
+# Sources: path = a file, or stream = the server's "stdout" / "stderr"; role = "server" or "playerbot";
+# start = "end" (only new lines) or "start" (the whole file); heartbeat = this source's own heartbeat regex.
+[[logs.source]]
+name = "stdout"
+stream = "stdout"
+role = "server"
+
+[[logs.source]]
+name = "stderr"
+stream = "stderr"
+role = "server"
+
+[mcp]
+# Files `crashpilot mcp` never serves to an agent (get_source, resources), even at the crash's commit.
+secret_paths = ['**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/*.p12', '**/*.pfx', '**/id_rsa*', '**/id_ed25519*', '**/.netrc', '**/credentials*', '**/secrets/**']
+# A tool result's text is cut to this many characters (agents' context windows are the limit).
+max_result_chars = 20000
+# A protocol message longer than this is skipped and answered with -32600.
+max_line_bytes = 8388608
+
+[analyze]
+# One agent run: wall-clock limit, and how long it may print nothing (0 = no idle limit; agents with
+# plain JSON output print only at the end, so keep it generous). Then SIGTERM to everything it
+# started, SIGKILL kill_grace_seconds later.
+timeout_seconds = 1200
+idle_timeout_seconds = 900
+kill_grace_seconds = 10
+# After the agent exits, helpers it left (MCP servers) may hold its output open this long.
+exit_drain_seconds = 10
+# Per stream; the rest is read and dropped.
+max_output_bytes = 33554432
+# Agent runs per bucket (over all `analyze` runs) before the runner stops picking it. Retryable
+# failures (timeouts, rate limits, crashes, rejected responses) are retried with doubling backoff.
+max_attempts_per_bucket = 3
+# Retries of one request within one `analyze` run (still within the budget above).
+max_retries = 2
+retry_backoff_seconds = 30
+retry_backoff_max_seconds = 600
+# The only variables an agent sees (names; a trailing * is a prefix), besides the CRASH_* ones
+# the runner sets. Add your agent's credentials variable here if it is not listed.
+env_allow = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'LC_*', 'TZ', 'TERM', 'TMPDIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'CRASHPILOT_*', 'ANTHROPIC_*', 'CLAUDE_*', 'OPENAI_*', 'CODEX_*', 'GEMINI_*', 'GOOGLE_*', 'AIDER_*', 'AWS_*', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS']
+# Prompt, MCP config, agent output and outcome of every run, kept for inspection.
+run_dir = ".crashpilot/runs"
+# Caps handed to agents that take them ({budget_usd}, {max_turns} in argv).
+budget_usd = 5
+max_turns = 60
+# Your own MCP servers, added beside `crashpilot mcp` and named in the prompt, e.g.
+# [analyze.extra_mcp_servers.serena]
+# command = "serena"
+# args = ["start-mcp-server", "--context", "agent"]
+# description = "semantic code search over the server's source"
+[analyze.extra_mcp_servers]
+
+# Headless agents (`crashpilot analyze --agent NAME`). argv placeholders: {mcp_config} {prompt_file}
+# {prompt} {workdir} {queue} {request_id} {lease_id} {response_path} {request_file}
+# {last_message_file} {budget_usd} {max_turns} {allowed_tools} {crashpilot} {mcp_args_toml} {run_dir};
+# {{ and }} are
+# literal braces. prompt = "stdin" | "arg" | "file"; output = claude-json | claude-stream |
+# codex-jsonl | gemini-json | text; edits = true: the agent edits the worktree and its diff is the
+# patch; mcp = false: file protocol only.
+[agents.claude]
+argv = ['claude', '-p', '--output-format', 'json', '--mcp-config', '{mcp_config}', '--strict-mcp-config', '--allowedTools', '{allowed_tools}', '--permission-mode', 'dontAsk', '--max-turns', '{max_turns}', '--max-budget-usd', '{budget_usd}']
+resume = ['claude', '-p', '--resume', '{session_id}', '--output-format', 'json', '--mcp-config', '{mcp_config}', '--strict-mcp-config', '--allowedTools', '{allowed_tools}', '--permission-mode', 'dontAsk']
+prompt = "stdin"
+output = "claude-json"
+edits = false
+
+[agents.codex]
+argv = ['codex', 'exec', '--json', '--sandbox', 'read-only', '--skip-git-repo-check', '--ephemeral', '-C', '{workdir}', '-o', '{last_message_file}', '-c', 'mcp_servers.crashpilot.command="{crashpilot}"', '-c', 'mcp_servers.crashpilot.args={mcp_args_toml}', '-']
+prompt = "stdin"
+output = "codex-jsonl"
+edits = false
+
+[agents.gemini]
+argv = ['gemini', '-p', 'Follow the instructions given on standard input.', '--output-format', 'json', '--allowed-mcp-server-names', 'crashpilot', '--approval-mode', 'default']
+prompt = "stdin"
+output = "gemini-json"
+edits = false
+
+[agents.aider]
+argv = ['aider', '--message-file', '{prompt_file}', '--yes-always', '--no-auto-commits', '--no-stream', '--no-check-update', '--no-gitignore']
+prompt = "file"
+output = "text"
+edits = true
+mcp = false
+
+# Any CLI: set argv (e.g. --set 'agents.custom.argv=["my-agent","--task-file","{prompt_file}"]').
+[agents.custom]
+argv = []
+prompt = "stdin"
+output = "text"
+edits = false
 )toml";
 
 constexpr std::string_view k_trinitycore = R"toml(
@@ -236,6 +394,40 @@ allowed_paths = ['src/modules/**', 'src/server/game/**']
 forbidden_paths = ['.git/**', 'dep/**', 'sql/**', 'src/server/shared/**', 'src/common/**', 'cmake/**']
 max_files = 5
 max_changed_lines = 300
+
+[logs]
+# Log.conf's LogsDir (relative: the worldserver's working directory).
+dir = ""
+# FreezeDetector: "World Thread hangs, kicking out server!" / "World Thread hangs for N ms, forcing a crash!"
+freeze_regex = 'World Thread hangs'
+# Playerbot modules log without level words; their emoji say it.
+error_patterns_add = ['❌', '🚨', '💥']
+warn_patterns_add = ['⚠']
+
+[[logs.source]]
+name = "Server.log"
+path = "Server.log"
+role = "server"
+
+[[logs.source]]
+name = "Playerbot.log"
+path = "Playerbot.log"
+role = "playerbot"
+
+[[logs.source]]
+name = "DBErrors.log"
+path = "DBErrors.log"
+role = "server"
+
+[[logs.source]]
+name = "stdout"
+stream = "stdout"
+role = "server"
+
+[[logs.source]]
+name = "stderr"
+stream = "stderr"
+role = "server"
 )toml";
 
 constexpr std::string_view k_generic = R"toml(

@@ -39,3 +39,16 @@ expect_rc() { [ "$rc" -eq "$1" ] || fail "expected exit $1, got $rc; stderr: $er
 expect_out() { grep -qF -- "$1" stdout.txt || fail "stdout lacks '$1': ${out:0:800}"; }
 expect_err() { grep -qF -- "$1" stderr.txt || fail "stderr lacks '$1': $err"; }
 fixture() { echo "$CRASHPILOT_TEST_DATA/crashes/$1"; }
+
+# Capture tests: the crashing test program, and the line of a CRASHY-LINE marker in its source.
+crashy_line() { grep -n "CRASHY-LINE $1\$" "$CRASHPILOT_SOURCE_DIR/tests/programs/crashy.cpp" | cut -d: -f1; }
+require_crashy() { [ -x "${CRASHY:-}" ] || fail "CRASHY (the test program) is not set"; }
+# json_event EVENT: the first JSON line of stdout.txt whose "event" is EVENT.
+json_event() { jq -c "select(.event == \"$1\")" stdout.txt | head -1; }
+# No process of the test program may outlive a test.
+expect_no_crashy() {
+  if pgrep -f "$CRASHY" >/dev/null 2>&1; then
+    pgrep -af "$CRASHY" >&2 || true
+    fail "a test program process was left running"
+  fi
+}

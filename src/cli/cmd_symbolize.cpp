@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// `crashpilot symbolize --core CORE [--exe BINARY] [--debug-dir DIR]...`: the crash a core file
+// holds, every thread unwound and symbolized (function, file:line, inline frames), triaged, and
+// printed as `triage` prints a report: a summary on a terminal, one JSON object with --json.
+#include <cli/commands.hpp>
+#include <cli/terminal.hpp>
+#include <model/json.hpp>
+#include <triage/triage.hpp>
+#include <util/string.hpp>
+
+#include <capture/incident.hpp>
+#include <fmt/format.h>
+#include <symbolize/session.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+
+namespace crashpilot::cli {
+
+namespace {
+
+struct CoreCrash {
+  model::Crash crash;
+  symbolize::CoreInfo info;
+  std::vector<symbolize::Module> modules;
+  std::string build_id;
+  std::string executable;
+  std::vector<std::string> notes;
+};
+
+std::chrono::system_clock::time_point modified(const std::string& path) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(path, ec);
+  return ec ? std::chrono::system_clock::now() : std::chrono::file_clock::to_sys(t);
+}
+
+// The core as an incident, so its crash has the same shape (kind, code, message, threads) as one
+// `crashpilot run` captures live.
+capture::Incident incident_of(const symbolize::CoreInfo& info, const std::string& core,
+                              const std::string& exe, std::vector<model::Thread> threads) {
+  capture::Incident in;
+  in.outcome = info.signal == SIGABRT ? capture::Outcome::abort : capture::Outcome::crash;
+  in.signal = info.signal;
+  in.si_code = info.si_code;
+  in.fault_address = info.fault_address;
+  in.crashing_tid = info.crashing_tid;
+  in.process.pid = info.pid;
+  in.process.exe = exe;
+  for (auto arg : util::split_whitespace(info.args)) {
+    in.process.argv.emplace_back(arg);
+  }
+  in.time = modified(core); // the kernel writes the core at the crash
+  capture::Snapshot snap;
+  snap.pid = info.pid;
+  snap.focus_tid = info.crashing_tid;
+  snap.threads = std::move(threads);
+  in.snapshot = std::move(snap);
+  return in;
+}
+
+util::Expected<CoreCrash> read_core(symbolize::Session& session, const SymbolizeOptions& o,
+                                    const triage::Rules& rules) {
+  auto raw = session.unwind();
+  if (!raw) {
+    return util::error(fmt::format("{}: {}", o.core, raw.error()));
+  }
+  CoreCrash out;
+  out.info = session.core_info().value_or(symbolize::CoreInfo{});
+  out.notes = session.notes();
+  bool truncated = session.threads_truncated();
+  std::vector<model::Thread> threads;
+  for (const auto& rt : *raw) {
+    model::Thread t = session.symbolize(rt);
+    t.crashing = rt.tid == out.info.crashing_tid;
+    truncated = truncated || rt.truncated;
+    if (!rt.error.empty()) {
+      out.notes.push_back(fmt::format("thread {}: {}", rt.tid, rt.error));
+    }
+    threads.push_back(std::move(t));
+  }
+  std::stable_partition(threads.begin(), threads.end(),
+                        [](const model::Thread& t) { return t.crashing; });
+  out.modules = session.modules();
+  out.build_id = session.main_build_id();
+  out.executable = o.exe;
+  for (const auto& m : out.modules) {
+    if (out.executable.empty() && !out.build_id.empty() && m.build_id == out.build_id) {
+      out.executable = m.path;
+    }
+  }
+  out.crash = capture::to_crash(incident_of(out.info, o.core, out.executable, std::move(threads)));
+  out.crash.formats = {"core"};
+  if (truncated) {
+    out.crash.add_problem(model::problem::truncated);
+  }
+  triage::triage(out.crash, rules);
+  return out;
+}
+
+void print_json(const SymbolizeOptions& o, const CoreCrash& cc) {
+  nlohmann::json line =
+      model::to_json(cc.crash, {.include_raw = false, .include_all_threads = true});
+  line["file"] = o.core;
+  line["executable"] = cc.executable;
+  line["build_id"] = cc.build_id;
+  line["pid"] = cc.info.pid;
+  line["crashing_tid"] = cc.info.crashing_tid;
+  line["args"] = cc.info.args;
+  nlohmann::json modules = nlohmann::json::array();
+  for (const auto& m : cc.modules) {
+    modules.push_back({{"name", m.name},
+                       {"path", m.path},
+                       {"build_id", m.build_id},
+                       {"start", util::hex(m.start)},
+                       {"end", util::hex(m.end)},
+                       {"has_debuginfo", m.has_debuginfo}});
+  }
+  line["modules"] = std::move(modules);
+  line["notes"] = cc.notes;
+  fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// The frame and crash lines below are the ones `crashpilot triage` prints, so a core and a pasted
+// report of the same crash read alike.
+std::string frame_text(const model::Frame& f) {
+  std::string name = f.function.empty() ? (f.address ? util::hex(*f.address) : "??") : f.function;
+  if (name.size() > 110) {
+    name = name.substr(0, 107) + "...";
+  }
+  std::string where;
+  if (!f.file.empty()) {
+    where = fmt::format("  {}:{}", f.file, f.line);
+  } else if (!f.module.empty()) {
+    where = fmt::format("  ({}{})", f.module, f.offset ? "+" + util::hex(*f.offset) : "");
+  }
+  return fmt::format("{}{}{}", f.inlined ? "[inline] " : "", name, where);
+}
+
+void print_frames(const Terminal& t, const model::Crash& c, const model::Thread& th, size_t limit) {
+  for (size_t i = 0; i < th.frames.size() && i < limit; ++i) {
+    bool meaningful = th.crashing && static_cast<int>(i) == c.meaningful_frame;
+    std::string line = fmt::format("#{:<2} {}", i, frame_text(th.frames[i]));
+    fmt::print("    {} {}\n", meaningful ? t.green(">") : " ", meaningful ? t.bold(line) : line);
+  }
+  if (th.frames.size() > limit) {
+    fmt::print("      {}\n", t.dim(fmt::format("... {} more frames", th.frames.size() - limit)));
+  }
+}
+
+void print_human(const Terminal& t, const SymbolizeOptions& o, const CoreCrash& cc) {
+  const model::Crash& c = cc.crash;
+  fmt::print(
+      "{}  {}\n", t.bold(o.core),
+      t.dim(fmt::format("pid {}{}", cc.info.pid, cc.info.args.empty() ? "" : ": " + cc.info.args)));
+  fmt::print("  {} {}  {}  {}  {}\n", t.dim("signature"), t.bold(c.signature.id),
+             model::to_string(c.kind), c.crash_category, t.severity(c.severity));
+  fmt::print(
+      "  {}     {}{}\n", t.dim("error"), c.exception_code,
+      c.error_message.empty() || c.error_message == c.exception_code ? "" : "  " + c.error_message);
+  fmt::print("  {}  {}  {}\n", t.dim("crash at"),
+             t.cyan(c.crash_function.empty() ? "(unknown)" : c.crash_function), c.crash_location);
+  if (c.is_bot_related) {
+    fmt::print("  {}       {}\n", t.dim("bot"),
+               t.yellow(c.bot_evidence.empty() ? "yes" : c.bot_evidence.front()));
+  }
+  fmt::print("  {}    {}\n", t.dim("because"), c.root_cause_hypothesis);
+  for (const auto& s : c.fix_suggestions) {
+    fmt::print("  {}    - {}\n", t.dim("fix    "), s);
+  }
+  if (const model::Thread* th = c.crashing_thread(); th && !th->frames.empty()) {
+    fmt::print("  {} thread {}\n", t.dim("frames"), th->id);
+    print_frames(t, c, *th, o.all_threads ? 1024 : 12);
+  }
+  if (o.all_threads) {
+    for (const auto& th : c.threads) {
+      if (&th != c.crashing_thread()) {
+        fmt::print("  {} {}\n", t.dim("thread"), th.id);
+        print_frames(t, c, th, 1024);
+      }
+    }
+  } else if (c.threads.size() > 1) {
+    fmt::print("  {}\n", t.dim(fmt::format("{} other thread(s): --all-threads shows them",
+                                           c.threads.size() - 1)));
+  }
+  fmt::print("  {}  {}{}\n", t.dim("build-id"), cc.build_id.empty() ? "(none)" : cc.build_id,
+             cc.executable.empty() ? "" : "  " + cc.executable);
+  fmt::print("  {}   {}\n", t.dim("quality"),
+             c.quality == "good" ? t.green(c.quality) : t.yellow(c.quality));
+}
+
+// $XDG_CACHE_HOME/crashpilot/debug, else ~/.cache/crashpilot/debug; "" when neither is known.
+std::string default_debug_cache() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/crashpilot/debug";
+  }
+  const char* home = std::getenv("HOME");
+  return home != nullptr && home[0] == '/' ? std::string(home) + "/.cache/crashpilot/debug"
+                                           : std::string();
+}
+
+} // namespace
+
+int run_symbolize(const Invocation& inv, const config::Config& config) {
+  const SymbolizeOptions& o = inv.symbolize;
+  if (o.core.empty()) {
+    print_error("symbolize needs --core FILE (the core dump to read)");
+    return exit_code::usage;
+  }
+  for (const auto& d : o.debug_dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(d, ec)) {
+      print_error(fmt::format("--debug-dir {}: no such directory", d));
+      return exit_code::usage;
+    }
+  }
+  auto rules = triage::Rules::from_config(config);
+  if (!rules) {
+    print_error(rules.error());
+    return exit_code::usage;
+  }
+  symbolize::SessionOptions so;
+  so.debug_dirs = o.debug_dirs;
+  so.debug_cache_dir = o.no_debug_cache         ? ""
+                       : !o.debug_cache.empty() ? o.debug_cache
+                                                : default_debug_cache();
+  auto session = symbolize::Session::open_core(o.core, o.exe, so);
+  if (!session) {
+    print_error(session.error());
+    return exit_code::no_crash;
+  }
+  auto cc = read_core(*session, o, *rules);
+  if (!cc) {
+    print_error(cc.error());
+    return exit_code::failure;
+  }
+  for (const auto& n : cc->notes) {
+    print_warning(n);
+  }
+  if (inv.global.json) {
+    print_json(o, *cc);
+  } else {
+    print_human(Terminal::detect(inv.global.color), o, *cc);
+  }
+  return exit_code::ok;
+}
+
+} // namespace crashpilot::cli
