@@ -42,7 +42,13 @@ fixture() { echo "$CRASHPILOT_TEST_DATA/crashes/$1"; }
 
 # Capture tests: the crashing test program, and the line of a CRASHY-LINE marker in its source.
 crashy_line() { grep -n "CRASHY-LINE $1\$" "$CRASHPILOT_SOURCE_DIR/tests/programs/crashy.cpp" | cut -d: -f1; }
-require_crashy() { [ -x "${CRASHY:-}" ] || fail "CRASHY (the test program) is not set"; }
+# The program is copied into the scratch directory, so its path names this test's processes only
+# (ctest runs tests in parallel; expect_no_crashy must not see another test's server).
+require_crashy() {
+  [ -x "${CRASHY:-}" ] || fail "CRASHY (the test program) is not set"
+  cp "$CRASHY" "$scratch/crashy"
+  CRASHY="$scratch/crashy"
+}
 # json_event EVENT: the first JSON line of stdout.txt whose "event" is EVENT.
 json_event() { jq -c "select(.event == \"$1\")" stdout.txt | head -1; }
 # No process of the test program may outlive a test.
