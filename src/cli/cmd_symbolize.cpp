@@ -2,13 +2,17 @@
 // `crashpilot symbolize --core CORE [--exe BINARY] [--debug-dir DIR]...`: the crash a core file
 // holds, every thread unwound and symbolized (function, file:line, inline frames), triaged, and
 // printed as `triage` prints a report: a summary on a terminal, one JSON object with --json.
+#include <cli/capture_config.hpp>
 #include <cli/commands.hpp>
 #include <cli/terminal.hpp>
 #include <model/json.hpp>
 #include <triage/triage.hpp>
 #include <util/string.hpp>
 
+#include <capture/freeze.hpp>
 #include <capture/incident.hpp>
+#include <capture/proc.hpp>
+#include <capture/snapshot.hpp>
 #include <fmt/format.h>
 #include <symbolize/session.hpp>
 
@@ -203,10 +207,58 @@ std::string default_debug_cache() {
 
 } // namespace
 
+// --pid: the capture stage's freeze (every thread stopped at once, then resumed or detached) and
+// the same printing as a core, so a live look and a post-mortem read alike.
+static int symbolize_live(const Invocation& inv, const config::Config& config,
+                          const triage::Rules& rules) {
+  const SymbolizeOptions& o = inv.symbolize;
+  auto options = snapshot_settings(config);
+  if (!options) {
+    print_error(options.error());
+    return exit_code::usage;
+  }
+  options->debug_dirs.insert(options->debug_dirs.end(), o.debug_dirs.begin(), o.debug_dirs.end());
+  auto frozen = capture::freeze_foreign(o.pid);
+  if (!frozen) {
+    print_error(frozen.error());
+    return exit_code::failure;
+  }
+  auto snap = capture::take_snapshot(*frozen, 0, *options);
+  if (!snap) {
+    print_error(snap.error());
+    return exit_code::failure;
+  }
+  CoreCrash cc;
+  cc.info.pid = o.pid;
+  cc.executable = capture::process_exe(o.pid);
+  cc.modules = snap->modules;
+  cc.build_id = snap->build_id;
+  cc.notes = snap->problems;
+  cc.crash.kind = model::Kind::freeze;
+  cc.crash.exception_code = "SNAPSHOT";
+  cc.crash.exception_name = "Live snapshot";
+  cc.crash.error_message = fmt::format("live snapshot of process {} (stopped for {:.2f} ms)", o.pid,
+                                       capture::as_ms(snap->frozen));
+  cc.crash.threads = snap->threads;
+  cc.crash.formats = {"live"};
+  triage::triage(cc.crash, rules);
+  SymbolizeOptions shown = o;
+  shown.core = fmt::format("pid {}", o.pid);
+  for (const auto& n : cc.notes) {
+    print_warning(n);
+  }
+  if (inv.global.json) {
+    print_json(shown, cc);
+  } else {
+    print_human(Terminal::detect(inv.global.color), shown, cc);
+  }
+  return exit_code::ok;
+}
+
 int run_symbolize(const Invocation& inv, const config::Config& config) {
   const SymbolizeOptions& o = inv.symbolize;
-  if (o.core.empty()) {
-    print_error("symbolize needs --core FILE (the core dump to read)");
+  if (o.core.empty() && o.pid == 0) {
+    print_error("symbolize needs --core FILE (a core dump) or --pid PID (a running process)");
     return exit_code::usage;
   }
   for (const auto& d : o.debug_dirs) {
@@ -220,6 +272,9 @@ int run_symbolize(const Invocation& inv, const config::Config& config) {
   if (!rules) {
     print_error(rules.error());
     return exit_code::usage;
+  }
+  if (o.pid > 0) {
+    return symbolize_live(inv, config, *rules);
   }
   symbolize::SessionOptions so;
   so.debug_dirs = o.debug_dirs;

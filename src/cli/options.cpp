@@ -208,8 +208,12 @@ constexpr const char* k_exit_symbolize =
     "(the message says which), 1 unwinding failed, 2 usage or configuration error.\n";
 
 void add_symbolize(CLI::App& app, Invocation& inv) {
-  CLI::App* sym = app.add_subcommand("symbolize", "All-thread symbolized stack of a core file, triaged");
-  sym->add_option("--core", inv.symbolize.core, "The core dump")->type_name("FILE");
+  CLI::App* sym = app.add_subcommand("symbolize", "All-thread symbolized stack of a core file or a live process, triaged");
+  auto* core = sym->add_option("--core", inv.symbolize.core, "The core dump")->type_name("FILE");
+  sym->add_option("--pid", inv.symbolize.pid,
+                  "A running process instead: stopped for the milliseconds unwinding takes, then resumed")
+      ->check(CLI::PositiveNumber)
+      ->excludes(core);
   sym->add_option("--exe", inv.symbolize.exe, "The crashed executable (default: the path the core names)")
       ->type_name("FILE");
   sym->add_option("--debug-dir", inv.symbolize.debug_dirs, "Also look for separate debug files here (repeatable)")

@@ -82,6 +82,7 @@ struct SnapshotCommandOptions {
 struct SymbolizeOptions {
   std::string core;                    // --core FILE
   std::string exe;                     // --exe FILE; "" = the path the core's file notes name
+  int pid = 0;                         // --pid PID: a live process instead of a core
   std::vector<std::string> debug_dirs; // --debug-dir DIR (repeatable): separate debug files
   std::string debug_cache;             // --debug-cache DIR; "" = $XDG_CACHE_HOME/crashpilot/debug
   bool no_debug_cache = false;         // --no-debug-cache

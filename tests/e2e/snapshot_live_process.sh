@@ -19,6 +19,14 @@ run "$CRASHPILOT" snapshot --pid $pid
 expect_rc 0
 expect_err "was stopped for"
 expect_out "locker-a"
+# symbolize --pid: the same live look, in the report shape of a core, triaged (a deadlock).
+run "$CRASHPILOT" symbolize --json --pid $pid
+expect_rc 0
+[ "$(jq -r .crash_category stdout.txt)" = DEADLOCK ] || fail "symbolize --pid category: $(jq -r .crash_category stdout.txt)"
+[ "$(jq '.threads | length' stdout.txt)" = 5 ] || fail "symbolize --pid threads"
+kill -0 $pid || fail "the process died after symbolize --pid"
+run "$CRASHPILOT" symbolize --pid $pid --core x
+expect_rc 2
 run "$CRASHPILOT" snapshot --pid 999999999
 expect_rc 1
 expect_err "no process"
