@@ -100,7 +100,8 @@ util::Expected<Snapshot> snapshot_from_core(const std::string& core, const std::
                                             const SnapshotOptions& options,
                                             symbolize::CoreInfo* info_out) {
   auto start = std::chrono::steady_clock::now();
-  auto session = symbolize::Session::open_core(core, exe, options.debug_dirs);
+  auto session = symbolize::Session::open_core(
+      core, exe, symbolize::SessionOptions{options.debug_dirs, options.debug_cache_dir});
   if (!session) {
     return util::error(session.error());
   }
@@ -128,6 +129,9 @@ util::Expected<Snapshot> snapshot_from_core(const std::string& core, const std::
   std::stable_sort(
       snap.threads.begin(), snap.threads.end(),
       [](const model::Thread& a, const model::Thread& b) { return a.crashing && !b.crashing; });
+  for (const auto& n : session->notes()) {
+    snap.problems.push_back(n);
+  }
   snap.modules = session->modules();
   snap.build_id = session->main_build_id();
   snap.symbolize = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -28,7 +28,8 @@ util::Expected<Snapshot> take_snapshot(Frozen& frozen, pid_t focus_tid,
 
   // While stopped: registers and stacks (unwind), names and blocking syscalls.
   auto unwind_start = Clock::now();
-  auto session = symbolize::Session::attach_stopped(frozen.pid(), options.debug_dirs);
+  auto session = symbolize::Session::attach_stopped(
+      frozen.pid(), symbolize::SessionOptions{options.debug_dirs, options.debug_cache_dir});
   if (!session) {
     frozen.release();
     return util::error(fmt::format("cannot read process {}: {}", frozen.pid(), session.error()));

@@ -20,6 +20,7 @@ namespace crashpilot::capture {
 struct SnapshotOptions {
   symbolize::Limits limits;
   std::vector<std::string> debug_dirs; // extra places for separate debug files
+  std::string debug_cache_dir;         // uncompressed copies of compressed debug files ("" = none)
 };
 
 struct Snapshot {

@@ -2,6 +2,7 @@
 #include <cli/capture_config.hpp>
 
 #include <fmt/format.h>
+#include <symbolize/debug_cache.hpp>
 
 namespace crashpilot::cli {
 
@@ -29,6 +30,10 @@ util::Expected<capture::SnapshotOptions> snapshot_settings(const config::Config&
   }
   o.limits.max_frames = static_cast<size_t>(*frames);
   o.debug_dirs = cfg.get_strings("capture.debug_dirs");
+  std::string cache = cfg.get_string("capture.debug_cache", "");
+  o.debug_cache_dir = cache == "off"  ? ""
+                      : cache.empty() ? symbolize::default_debug_cache_dir()
+                                      : cache;
   return o;
 }
 

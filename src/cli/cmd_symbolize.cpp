@@ -14,6 +14,7 @@
 #include <capture/proc.hpp>
 #include <capture/snapshot.hpp>
 #include <fmt/format.h>
+#include <symbolize/debug_cache.hpp>
 #include <symbolize/session.hpp>
 
 #include <chrono>
@@ -195,16 +196,6 @@ void print_human(const Terminal& t, const SymbolizeOptions& o, const CoreCrash& 
 }
 
 // $XDG_CACHE_HOME/crashpilot/debug, else ~/.cache/crashpilot/debug; "" when neither is known.
-std::string default_debug_cache() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg != nullptr && xdg[0] == '/') {
-    return std::string(xdg) + "/crashpilot/debug";
-  }
-  const char* home = std::getenv("HOME");
-  return home != nullptr && home[0] == '/' ? std::string(home) + "/.cache/crashpilot/debug"
-                                           : std::string();
-}
-
 } // namespace
 
 // --pid: the capture stage's freeze (every thread stopped at once, then resumed or detached) and
@@ -218,6 +209,11 @@ static int symbolize_live(const Invocation& inv, const config::Config& config,
     return exit_code::usage;
   }
   options->debug_dirs.insert(options->debug_dirs.end(), o.debug_dirs.begin(), o.debug_dirs.end());
+  if (o.no_debug_cache) {
+    options->debug_cache_dir.clear();
+  } else if (!o.debug_cache.empty()) {
+    options->debug_cache_dir = o.debug_cache;
+  }
   auto frozen = capture::freeze_foreign(o.pid);
   if (!frozen) {
     print_error(frozen.error());
@@ -280,7 +276,7 @@ int run_symbolize(const Invocation& inv, const config::Config& config) {
   so.debug_dirs = o.debug_dirs;
   so.debug_cache_dir = o.no_debug_cache         ? ""
                        : !o.debug_cache.empty() ? o.debug_cache
-                                                : default_debug_cache();
+                                                : symbolize::default_debug_cache_dir();
   auto session = symbolize::Session::open_core(o.core, o.exe, so);
   if (!session) {
     print_error(session.error());

@@ -237,6 +237,9 @@ cpu_stall_seconds = 0
 max_frames = 256
 # Extra directories with separate debug files (besides /usr/lib/debug and .gnu_debuglink).
 debug_dirs = []
+# Uncompressed copies of compressed debug files (libc6-dbg), so a capture does not inflate them each
+# time: "" = $XDG_CACHE_HOME/crashpilot/debug (~/.cache/...), "off" = none, or a directory.
+debug_cache = ""
 
 [logs]
 # Logs followed while the server runs; the last lines before a crash go into its report. Relative

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 
 namespace crashpilot::symbolize {
@@ -102,6 +103,16 @@ int uncompressed_debug_file(int fd, const std::string& build_id, const std::stri
   ::close(fd);
   *out_path = target;
   return cached;
+}
+
+std::string default_debug_cache_dir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/crashpilot/debug";
+  }
+  const char* home = std::getenv("HOME");
+  return home != nullptr && home[0] == '/' ? std::string(home) + "/.cache/crashpilot/debug"
+                                           : std::string();
 }
 
 } // namespace crashpilot::symbolize

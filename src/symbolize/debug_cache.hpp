@@ -17,4 +17,7 @@ namespace crashpilot::symbolize {
 int uncompressed_debug_file(int fd, const std::string& build_id, const std::string& cache_dir,
                             std::string* out_path);
 
+// $XDG_CACHE_HOME/crashpilot/debug, else ~/.cache/crashpilot/debug; "" when neither is set.
+std::string default_debug_cache_dir();
+
 } // namespace crashpilot::symbolize

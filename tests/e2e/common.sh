@@ -11,6 +11,7 @@ cd "$scratch"
 # The environment must not leak configuration into the test.
 unset CRASHPILOT_CONFIG $(env | sed -n 's/^\(CRASHPILOT_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CRASHPILOT_TEST_DATA$' -e '^CRASHPILOT_SOURCE_DIR$' || true)
 export NO_COLOR=1
+export XDG_CACHE_HOME="$scratch/cache" # the debug-file cache stays in the scratch directory
 
 on_exit() {
   local rc=$?
