@@ -4,6 +4,7 @@
 // printed as `triage` prints a report: a summary on a terminal, one JSON object with --json.
 #include <cli/capture_config.hpp>
 #include <cli/commands.hpp>
+#include <cli/frame_text.hpp>
 #include <cli/terminal.hpp>
 #include <model/json.hpp>
 #include <triage/triage.hpp>
@@ -127,26 +128,10 @@ void print_json(const SymbolizeOptions& o, const CoreCrash& cc) {
   fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-// The frame and crash lines below are the ones `crashpilot triage` prints, so a core and a pasted
-// report of the same crash read alike.
-std::string frame_text(const model::Frame& f) {
-  std::string name = f.function.empty() ? (f.address ? util::hex(*f.address) : "??") : f.function;
-  if (name.size() > 110) {
-    name = name.substr(0, 107) + "...";
-  }
-  std::string where;
-  if (!f.file.empty()) {
-    where = fmt::format("  {}:{}", f.file, f.line);
-  } else if (!f.module.empty()) {
-    where = fmt::format("  ({}{})", f.module, f.offset ? "+" + util::hex(*f.offset) : "");
-  }
-  return fmt::format("{}{}{}", f.inlined ? "[inline] " : "", name, where);
-}
-
 void print_frames(const Terminal& t, const model::Crash& c, const model::Thread& th, size_t limit) {
   for (size_t i = 0; i < th.frames.size() && i < limit; ++i) {
     bool meaningful = th.crashing && static_cast<int>(i) == c.meaningful_frame;
-    std::string line = fmt::format("#{:<2} {}", i, frame_text(th.frames[i]));
+    std::string line = fmt::format("#{:<2} {}", i, frame_text(th.frames[i], true));
     fmt::print("    {} {}\n", meaningful ? t.green(">") : " ", meaningful ? t.bold(line) : line);
   }
   if (th.frames.size() > limit) {

@@ -2,17 +2,18 @@
 // `crashpilot triage FILE... | -`: parse and triage each input, print a summary (TTY) or one JSON
 // object per input (--json), exit 3 when some input held no crash.
 #include <cli/commands.hpp>
+#include <cli/frame_text.hpp>
 #include <cli/input.hpp>
 #include <cli/terminal.hpp>
-
 #include <model/json.hpp>
 #include <triage/frames.hpp>
 #include <triage/signature.hpp>
 #include <util/string.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace crashpilot::cli {
 
@@ -23,7 +24,8 @@ using Outcome = TriagedInput;
 // Earlier inputs of the same run whose main crash is the same bug or a near one.
 struct Related {
   std::string same_as; // the first earlier input with the same signature
-  std::vector<std::pair<std::string, double>> near; // earlier inputs with a near signature, and the score
+  std::vector<std::pair<std::string, double>>
+      near; // earlier inputs with a near signature, and the score
 };
 
 struct Seen {
@@ -38,14 +40,16 @@ Related relate(const model::Crash& c, const std::vector<Seen>& seen, const triag
       if (r.same_as.empty()) {
         r.same_as = s.file;
       }
-    } else if (triage::is_near(c.signature, s.signature, rules.similarity_threshold) && r.near.size() < 8) {
+    } else if (triage::is_near(c.signature, s.signature, rules.similarity_threshold) &&
+               r.near.size() < 8) {
       r.near.emplace_back(s.file, triage::similarity(c.signature, s.signature));
     }
   }
   return r;
 }
 
-void print_json(const std::string& input, const Outcome& o, const TriageOptions& options, const Related& related) {
+void print_json(const std::string& input, const Outcome& o, const TriageOptions& options,
+                const Related& related) {
   nlohmann::json line;
   if (o.crashes.empty()) {
     line = {{"file", input}, {"error", o.error}, {"crash_id", nullptr}};
@@ -68,7 +72,8 @@ void print_json(const std::string& input, const Outcome& o, const TriageOptions&
     }
     line["reports_in_input"] = o.crashes.size() + o.dropped;
     line["other_reports"] = std::move(others);
-    line["same_as"] = related.same_as.empty() ? nlohmann::json(nullptr) : nlohmann::json(related.same_as);
+    line["same_as"] =
+        related.same_as.empty() ? nlohmann::json(nullptr) : nlohmann::json(related.same_as);
     nlohmann::json near = nlohmann::json::array();
     for (const auto& [file, score] : related.near) {
       near.push_back({{"file", file}, {"similarity", std::round(score * 100) / 100}});
@@ -78,31 +83,20 @@ void print_json(const std::string& input, const Outcome& o, const TriageOptions&
   fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::string frame_text(const model::Frame& f) {
-  std::string name = f.function.empty() ? (f.address ? util::hex(*f.address) : "??") : f.function;
-  if (name.size() > 110) {
-    name = name.substr(0, 107) + "...";
-  }
-  std::string where;
-  if (!f.file.empty()) {
-    where = fmt::format("  {}:{}", f.file, f.line);
-  } else if (!f.module.empty()) {
-    where = fmt::format("  ({})", f.module);
-  }
-  return fmt::format("{}{}{}", f.inlined ? "[inline] " : "", name, where);
-}
-
 void print_crash(const Terminal& t, const model::Crash& c, const TriageOptions& options) {
-  fmt::print("  {} {}  {}  {}  {}\n", t.dim("signature"), t.bold(c.signature.id), model::to_string(c.kind),
-             c.crash_category, t.severity(c.severity));
+  fmt::print("  {} {}  {}  {}  {}\n", t.dim("signature"), t.bold(c.signature.id),
+             model::to_string(c.kind), c.crash_category, t.severity(c.severity));
   if (!c.exception_code.empty() || !c.error_message.empty()) {
     fmt::print("  {}     {}{}\n", t.dim("error"), c.exception_code,
-               c.error_message.empty() || c.error_message == c.exception_code ? "" : "  " + c.error_message.substr(0, 160));
+               c.error_message.empty() || c.error_message == c.exception_code
+                   ? ""
+                   : "  " + c.error_message.substr(0, 160));
   }
-  fmt::print("  {}  {}  {}\n", t.dim("crash at"), t.cyan(c.crash_function.empty() ? "(unknown)" : c.crash_function),
-             c.crash_location);
+  fmt::print("  {}  {}  {}\n", t.dim("crash at"),
+             t.cyan(c.crash_function.empty() ? "(unknown)" : c.crash_function), c.crash_location);
   if (c.is_bot_related) {
-    fmt::print("  {}       {}\n", t.dim("bot"), t.yellow(c.bot_evidence.empty() ? "yes" : c.bot_evidence.front()));
+    fmt::print("  {}       {}\n", t.dim("bot"),
+               t.yellow(c.bot_evidence.empty() ? "yes" : c.bot_evidence.front()));
   }
   fmt::print("  {}    {}\n", t.dim("because"), c.root_cause_hypothesis);
   for (const auto& s : c.fix_suggestions) {
@@ -128,24 +122,29 @@ void print_crash(const Terminal& t, const model::Crash& c, const TriageOptions& 
       if (&th == c.crashing_thread()) {
         continue;
       }
-      fmt::print("  {} {} {}{}\n", t.dim("thread"), th.id, th.role.empty() ? "" : "(" + th.role + ") ", th.name);
+      fmt::print("  {} {} {}{}\n", t.dim("thread"), th.id,
+                 th.role.empty() ? "" : "(" + th.role + ") ", th.name);
       print_frames(th, 1024);
     }
   } else if (c.threads.size() > 1) {
-    fmt::print("  {}\n", t.dim(fmt::format("{} other thread(s)/stack(s): --all-threads shows them", c.threads.size() - 1)));
+    fmt::print("  {}\n", t.dim(fmt::format("{} other thread(s)/stack(s): --all-threads shows them",
+                                           c.threads.size() - 1)));
   }
-  fmt::print("  {}   {}\n", t.dim("quality"), c.quality == "good" ? t.green(c.quality) : t.yellow(c.quality));
+  fmt::print("  {}   {}\n", t.dim("quality"),
+             c.quality == "good" ? t.green(c.quality) : t.yellow(c.quality));
 }
 
-void print_human(const Terminal& t, const std::string& input, const Outcome& o, const TriageOptions& options,
-                 const Related& related) {
+void print_human(const Terminal& t, const std::string& input, const Outcome& o,
+                 const TriageOptions& options, const Related& related) {
   if (o.crashes.empty()) {
     fmt::print("{}\n  {} {}\n", t.bold(input), t.red("no crash:"), o.error);
     return;
   }
   size_t p = primary_index(o.crashes);
   fmt::print("{}{}\n", t.bold(input),
-             o.crashes.size() > 1 ? fmt::format("  ({} reports; the main one first)", o.crashes.size() + o.dropped) : "");
+             o.crashes.size() > 1
+                 ? fmt::format("  ({} reports; the main one first)", o.crashes.size() + o.dropped)
+                 : "");
   print_crash(t, o.crashes[p], options);
   if (!related.same_as.empty()) {
     fmt::print("  {}      {}\n", t.dim("same"), t.green("same bug as " + related.same_as));
@@ -200,8 +199,8 @@ int run_triage(const Invocation& inv, const config::Config& config) {
     std::fflush(stdout);
   }
   if (!inv.global.json && inv.triage.inputs.size() > 1) {
-    fmt::print("\n{} input(s): {} with a crash, {} distinct bug(s) by signature\n", inv.triage.inputs.size(),
-               seen.size(), distinct);
+    fmt::print("\n{} input(s): {} with a crash, {} distinct bug(s) by signature\n",
+               inv.triage.inputs.size(), seen.size(), distinct);
   }
   return all_ok ? exit_code::ok : exit_code::no_crash;
 }
