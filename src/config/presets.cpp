@@ -199,6 +199,57 @@ forbidden_paths = ['.git/**']
 max_files = 10
 max_changed_lines = 500
 
+[fix]
+# Build commands, run in order in the attempt's worktree (argv lists, no shell). Placeholders:
+# {worktree} {repo} {jobs} {build_dir} {ccache} (its path, "" when not installed). [] = no build step (the verify command builds, or none is needed).
+build = []
+build_timeout_seconds = 1800
+# Parallel jobs for {jobs} (0 = the number of CPUs).
+jobs = 0
+# The user's existing build directory ({build_dir}), e.g. to reuse its CMake cache.
+build_dir = ""
+# Lines of the build log (errors first) handed to the next attempt after a failed build.
+build_log_lines = 80
+# Branch and worktree of each attempt: <branch_prefix><bucket>-<attempt> under worktree_dir.
+branch_prefix = "crashpilot/"
+worktree_dir = ".crashpilot/worktrees"
+# Patches at or above this risk wait for `crashpilot apply` even in auto mode:
+# "low", "medium", "high", or "none" (auto mode may merge any risk the policy allows).
+approval_risk = "high"
+# Analysis attempts per calendar day over all buckets (the per-bucket budget is analyze.max_attempts_per_bucket).
+max_attempts_per_day = 20
+# The anti-mask gate: macros whose removal or weakening masks a crash, and where the tests live.
+assert_macros = ['assert', 'ASSERT', 'ASSERT_NOTNULL', 'WPAssert', 'WPError', 'WPFatal', 'ABORT', 'CHECK', 'DCHECK', 'VERIFY', 'ENSURE', 'static_assert', 'BOOST_ASSERT', 'Q_ASSERT']
+test_paths = ['test/**', 'tests/**', '**/test/**', '**/tests/**', '**/*_test.cpp', '**/*_tests.cpp', '**/test_*.cpp', '**/*Test.cpp', '**/*Tests.cpp']
+# An added early return is "at the faulting frame" within this many lines of the crash line.
+gate_window_lines = 25
+
+[verify]
+# A command that reproduces the crash (argv, run in the worktree under the capture supervisor);
+# [] = soak the patched server ([server] command) instead.
+repro_command = []
+# The repro must pass this many times in a row.
+repro_runs = 3
+repro_timeout_seconds = 300
+# Without a repro: run crash-free long enough that, at the bucket's own crash rate, a surviving bug
+# would have crashed with this probability (Poisson zero-event bound), within these limits.
+soak_confidence = 0.95
+soak_min_seconds = 10
+soak_max_seconds = 3600
+# When the bucket's history gives no rate (one crash, no uptime): assume one crash per this many seconds.
+default_crash_interval_seconds = 600
+
+[loop]
+# review: stop at a verified branch and print `crashpilot apply ATTEMPT`; auto: merge fixed
+# patches the policy allows; capture: only supervise, capture and queue.
+mode = "review"
+# Seconds one analysis may take (the agent's own limits are analyze.timeout_seconds).
+analysis_timeout_seconds = 1800
+# The agent preset the loop runs ("builtin" = the built-in analyzer, which never writes a patch).
+agent = "builtin"
+# Every action, one JSON object per line.
+audit_log = ".crashpilot/audit.jsonl"
+
 [server]
 # The server `crashpilot run` starts when no command follows `--`, e.g. ['./worldserver', '-c', 'worldserver.conf'].
 command = []
@@ -397,6 +448,14 @@ allowed_paths = ['src/modules/**', 'src/server/game/**']
 forbidden_paths = ['.git/**', 'dep/**', 'sql/**', 'src/server/shared/**', 'src/common/**', 'cmake/**']
 max_files = 5
 max_changed_lines = 300
+
+[fix]
+# A worktree build of its own, configured like yours: set build_dir to your existing build directory.
+build = [
+  ['cmake', '-S', '{worktree}', '-B', '{worktree}/.crashpilot-build', '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=RelWithDebInfo', '-DTOOLS=0', '-DSCRIPTS=static', '-DCMAKE_CXX_COMPILER_LAUNCHER={ccache}'],
+  ['cmake', '--build', '{worktree}/.crashpilot-build', '--target', 'worldserver', '-j', '{jobs}'],
+]
+build_timeout_seconds = 7200
 
 [logs]
 # Log.conf's LogsDir (relative: the worldserver's working directory).
