@@ -8,6 +8,7 @@
 
 #include <config/config.hpp>
 #include <util/expected.hpp>
+#include <util/placeholders.hpp>
 
 #include <map>
 #include <string>
@@ -44,12 +45,8 @@ std::vector<std::string> agent_names(const config::Config& cfg);
 
 std::string_view to_string(OutputFormat f);
 
-// Fills `{name}` placeholders from `values`; `{{` and `}}` stand for literal braces. An unknown
-// placeholder is an error naming it, so a typo in a preset fails before anything is spawned.
-util::Expected<std::vector<std::string>>
-build_argv(const std::vector<std::string>& templ, const std::map<std::string, std::string>& values);
-
-util::Expected<std::string> fill_placeholders(std::string_view templ,
-                                              const std::map<std::string, std::string>& values);
+// `{name}` placeholders in preset argv and env values (shared with the fix stage's build commands).
+using util::build_argv;
+using util::fill_placeholders;
 
 } // namespace crashpilot::analyze

@@ -15,6 +15,8 @@
 
 namespace crashpilot::analyze {
 
+// The three helpers below forward to util/git.hpp, which runs every git command crashpilot makes.
+
 // The repository's top level containing `dir` ("" when `dir` is not in a git work tree).
 std::string git_toplevel(const std::string& dir);
 // `git rev-parse --verify <rev>^{commit}` in `repo`: the full hash, or an error naming the rev.

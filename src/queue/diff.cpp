@@ -28,9 +28,10 @@ std::string header_path(std::string_view s, char side) {
   return std::string(s);
 }
 
-// "@@ -l,s +l,s @@" -> old and new line counts (a count omitted means 1).
-bool hunk_counts(std::string_view line, int64_t& old_count, int64_t& new_count) {
-  auto count_after = [&](char sign, int64_t& out) {
+// "@@ -l,s +l,s @@" -> old and new line counts (a count omitted means 1) and start lines.
+bool hunk_counts(std::string_view line, int64_t& old_count, int64_t& new_count,
+                 int64_t* old_start = nullptr, int64_t* new_start = nullptr) {
+  auto count_after = [&](char sign, int64_t& out, int64_t* start) {
     size_t p = line.find(sign, 2);
     if (p == std::string_view::npos) {
       return false;
@@ -38,25 +39,31 @@ bool hunk_counts(std::string_view line, int64_t& old_count, int64_t& new_count) 
     size_t end = line.find_first_of(" @", p);
     std::string_view range = line.substr(p + 1, end - p - 1);
     size_t comma = range.find(',');
+    auto first = util::parse_int(range.substr(0, comma));
+    if (start != nullptr && first) {
+      *start = *first;
+    }
     if (comma == std::string_view::npos) {
       out = 1;
-      return util::parse_int(range).has_value();
+      return first.has_value();
     }
     auto n = util::parse_int(range.substr(comma + 1));
     out = n ? *n : -1;
-    return n.has_value() && util::parse_int(range.substr(0, comma)).has_value();
+    return n.has_value() && first.has_value();
   };
-  return count_after('-', old_count) && count_after('+', new_count);
+  return count_after('-', old_count, old_start) && count_after('+', new_count, new_start);
 }
 
-} // namespace
-
-DiffSummary summarize_diff(std::string_view diff) {
+// The walk behind summarize_diff and diff_hunks; `detail` (when given) gets every hunk line.
+DiffSummary walk_diff(std::string_view diff, DiffHunks* detail) {
   DiffSummary out;
   std::vector<std::string_view> lines = util::split(diff, '\n');
   DiffFile* cur = nullptr;
   auto start_file = [&]() -> DiffFile* {
     out.files.emplace_back();
+    if (detail != nullptr) {
+      detail->files.emplace_back();
+    }
     return &out.files.back();
   };
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -80,6 +87,10 @@ DiffSummary summarize_diff(std::string_view diff) {
       cur->old_path = header_path(line.substr(4), 'a');
       cur->new_path = header_path(lines[i + 1].substr(4), 'b');
       ++i;
+    } else if (detail != nullptr && cur != nullptr && starts_with(line, "deleted file mode ")) {
+      detail->files.back().deleted = true;
+    } else if (detail != nullptr && cur != nullptr && starts_with(line, "new file mode ")) {
+      detail->files.back().created = true;
     } else if (starts_with(line, "old mode ") || starts_with(line, "new mode ")) {
       if (cur != nullptr) {
         cur->mode_change = true;
@@ -92,14 +103,33 @@ DiffSummary summarize_diff(std::string_view diff) {
     } else if (starts_with(line, "@@ ")) {
       int64_t old_left = 0;
       int64_t new_left = 0;
-      if (cur == nullptr || !hunk_counts(line, old_left, new_left)) {
+      int64_t old_no = 0;
+      int64_t new_no = 0;
+      if (cur == nullptr || !hunk_counts(line, old_left, new_left, &old_no, &new_no)) {
         out.problems.push_back(
             fmt::format("malformed hunk header at line {}: {}", i + 1, line.substr(0, 80)));
         continue;
       }
+      DiffHunk* hunk = nullptr;
+      if (detail != nullptr) {
+        hunk = &detail->files.back().hunks.emplace_back();
+        hunk->old_start = old_no;
+        hunk->new_start = new_no;
+      }
       while ((old_left > 0 || new_left > 0) && i + 1 < lines.size()) {
         std::string_view h = lines[++i];
         char c = h.empty() ? ' ' : h[0];
+        if (hunk != nullptr && c != '\\') {
+          std::string_view text = h.empty() ? h : h.substr(1);
+          if (!text.empty() && text.back() == '\r') {
+            text.remove_suffix(1);
+          }
+          DiffLine& l = hunk->lines.emplace_back();
+          l.kind = c == '+' || c == '-' ? c : ' ';
+          l.old_line = c == '+' ? 0 : old_no++;
+          l.new_line = c == '-' ? 0 : new_no++;
+          l.text = text;
+        }
         if (c == '+') {
           ++cur->added;
           --new_left;
@@ -123,6 +153,24 @@ DiffSummary summarize_diff(std::string_view diff) {
     out.added += f.added;
     out.removed += f.removed;
   }
+  return out;
+}
+
+} // namespace
+
+DiffSummary summarize_diff(std::string_view diff) {
+  return walk_diff(diff, nullptr);
+}
+
+DiffHunks diff_hunks(std::string_view diff) {
+  DiffHunks out;
+  DiffSummary s = walk_diff(diff, &out);
+  for (size_t i = 0; i < out.files.size() && i < s.files.size(); ++i) {
+    out.files[i].file = s.files[i];
+    out.files[i].created |= s.files[i].old_path.empty() && !s.files[i].new_path.empty();
+    out.files[i].deleted |= s.files[i].new_path.empty() && !s.files[i].old_path.empty();
+  }
+  out.problems = std::move(s.problems);
   return out;
 }
 

@@ -31,4 +31,36 @@ struct DiffSummary {
 
 DiffSummary summarize_diff(std::string_view diff);
 
+// One line of a hunk with where it sits: removed and context lines have an old-file line, added
+// and context lines a new-file line (0 = none). `text` has no '+', '-' or ' ' marker and points
+// into the diff.
+struct DiffLine {
+  char kind = ' '; // '+', '-' or ' '
+  int64_t old_line = 0;
+  int64_t new_line = 0;
+  std::string_view text;
+};
+
+struct DiffHunk {
+  int64_t old_start = 0; // from "@@ -old_start,n +new_start,n @@"
+  int64_t new_start = 0;
+  std::vector<DiffLine> lines;
+};
+
+struct DiffFileHunks {
+  DiffFile file;
+  bool created = false; // "new file mode" or --- /dev/null
+  bool deleted = false; // "deleted file mode" or +++ /dev/null
+  std::vector<DiffHunk> hunks;
+};
+
+struct DiffHunks {
+  std::vector<DiffFileHunks> files;
+  std::vector<std::string> problems; // as in DiffSummary
+};
+
+// The same walk as summarize_diff, keeping every hunk line with its line numbers (the anti-mask
+// gate needs to know what was added or removed where). The views point into `diff`.
+DiffHunks diff_hunks(std::string_view diff);
+
 } // namespace crashpilot::queue
