@@ -379,6 +379,7 @@ RequestResult Runner::run_request(const std::string& id) {
     if (a.report.turns) {
       detail["turns"] = *a.report.turns;
     }
+    out.store_attempt = history.attempt_id();
     if (auto f =
             history.finish(std::string(to_string(c.outcome)), detail, a.report.cost_usd,
                            c.outcome == Outcome::answered ? a.response_json : std::string(), now);

@@ -32,6 +32,7 @@ struct RequestResult {
   Classification result;
   int attempts = 0;   // made by this run
   int attempt_no = 0; // the last one's number over the bucket's history
+  std::optional<int64_t> store_attempt; // the last one's attempt id in the store (with a store)
   std::string agent;
   std::string session_id;
   std::optional<double> cost_usd; // summed over this run's attempts

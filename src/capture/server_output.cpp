@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <cli/server_output.hpp>
-
+#include <capture/server_output.hpp>
 #include <fmt/format.h>
 #include <logs/context.hpp>
 #include <logs/follower.hpp>
@@ -8,7 +7,7 @@
 
 #include <algorithm>
 
-namespace crashpilot::cli {
+namespace crashpilot::capture {
 
 namespace {
 
@@ -20,6 +19,7 @@ struct ServerOutput::State {
   std::optional<logs::Follower> follower;
   int hang_seconds = 0;
   int tee_stdout = STDOUT_FILENO;
+  int tee_stderr = STDERR_FILENO;
   std::chrono::system_clock::time_point run_started;
   uint64_t freezes_at_start = 0;
 };
@@ -30,8 +30,9 @@ ServerOutput::~ServerOutput() {
 }
 
 util::Expected<std::unique_ptr<ServerOutput>>
-ServerOutput::from_config(const config::Config& cfg, int hang_seconds, bool json) {
-  auto options = logs::from_config(cfg, cfg.get_string("server.cwd"));
+ServerOutput::from_config(const config::Config& cfg, int hang_seconds, int tee_stdout,
+                          int tee_stderr, const std::string& cwd) {
+  auto options = logs::from_config(cfg, cwd.empty() ? cfg.get_string("server.cwd") : cwd);
   if (!options) {
     return util::error(options.error());
   }
@@ -42,8 +43,8 @@ ServerOutput::from_config(const config::Config& cfg, int hang_seconds, bool json
   auto st = std::make_unique<State>();
   st->follower.emplace(std::move(*follower));
   st->hang_seconds = hang_seconds;
-  // With --json our stdout carries events only: the server's stdout is shown on stderr.
-  st->tee_stdout = json ? STDERR_FILENO : STDOUT_FILENO;
+  st->tee_stdout = tee_stdout;
+  st->tee_stderr = tee_stderr;
   if (auto ok = st->follower->start(); !ok) {
     return util::error(ok.error());
   }
@@ -54,7 +55,7 @@ bool ServerOutput::captures_output() const {
   return m_state->follower->follows_stream("stdout") && m_state->follower->follows_stream("stderr");
 }
 
-void ServerOutput::attach(capture::Launched& launched) {
+void ServerOutput::attach(Launched& launched) {
   m_state->run_started = std::chrono::system_clock::now();
   m_state->freezes_at_start = m_state->follower->freeze_count();
   if (launched.out.valid()) {
@@ -66,8 +67,8 @@ void ServerOutput::attach(capture::Launched& launched) {
     }
   }
   if (launched.err.valid()) {
-    if (auto ok =
-            m_state->follower->attach_stream("stderr", std::move(launched.err), STDERR_FILENO);
+    if (auto ok = m_state->follower->attach_stream("stderr", std::move(launched.err),
+                                                   m_state->tee_stderr);
         !ok) {
       fmt::print(stderr, "crashpilot: warning: the server's stderr is not followed: {}\n",
                  ok.error());
@@ -102,7 +103,7 @@ std::optional<std::string> ServerOutput::hung() {
   return std::nullopt;
 }
 
-void ServerOutput::fill(capture::Incident& incident) {
+void ServerOutput::fill(Incident& incident) {
   auto& f = *m_state->follower;
   f.sync(std::chrono::milliseconds(500), true); // what the server printed up to its death
   incident.context = logs::crash_context(f, incident.time);
@@ -128,4 +129,4 @@ void ServerOutput::stop() {
   }
 }
 
-} // namespace crashpilot::cli
+} // namespace crashpilot::capture

@@ -16,21 +16,25 @@
 #include <optional>
 #include <string>
 
-namespace crashpilot::cli {
+namespace crashpilot::capture {
 
 class ServerOutput {
 public:
-  // hang_seconds: no heartbeat line for this long = hung (0 = no heartbeat watchdog). json: our
-  // stdout carries events, so the server's stdout is copied to our stderr.
+  // hang_seconds: no heartbeat line for this long = hung (0 = no heartbeat watchdog). The
+  // server's stdout is copied to tee_stdout and its stderr to tee_stderr (-1 = not copied; with
+  // --json our stdout carries events, so the caller passes stderr for both). cwd: the server's
+  // working directory, where relative log paths start ("" = [server] cwd).
   static util::Expected<std::unique_ptr<ServerOutput>> from_config(const config::Config& cfg,
-                                                                   int hang_seconds, bool json);
+                                                                   int hang_seconds, int tee_stdout,
+                                                                   int tee_stderr,
+                                                                   const std::string& cwd = "");
   ~ServerOutput();
 
-  bool captures_output() const;             // the config follows the server's stdout and stderr
-  void attach(capture::Launched& launched); // follow this run's stdout/stderr
+  bool captures_output() const;    // the config follows the server's stdout and stderr
+  void attach(Launched& launched); // follow this run's stdout/stderr
   std::optional<std::string>
-  hung(); // a reason, when the heartbeat stopped or a freeze detector fired
-  void fill(capture::Incident& incident); // context and output tail before incident.time
+  hung();                        // a reason, when the heartbeat stopped or a freeze detector fired
+  void fill(Incident& incident); // context and output tail before incident.time
   void stop();
 
   struct State;
@@ -40,4 +44,4 @@ private:
   std::unique_ptr<State> m_state;
 };
 
-} // namespace crashpilot::cli
+} // namespace crashpilot::capture

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include <cli/capture_config.hpp>
-
+#include <capture/settings.hpp>
 #include <fmt/format.h>
 #include <symbolize/debug_cache.hpp>
 
-namespace crashpilot::cli {
+namespace crashpilot::capture {
 
 namespace {
 
@@ -19,8 +18,8 @@ util::Expected<int64_t> non_negative(const config::Config& cfg, const char* key,
 
 } // namespace
 
-util::Expected<capture::SnapshotOptions> snapshot_settings(const config::Config& cfg) {
-  capture::SnapshotOptions o;
+util::Expected<SnapshotOptions> snapshot_settings(const config::Config& cfg) {
+  SnapshotOptions o;
   auto frames = non_negative(cfg, "capture.max_frames", 256);
   if (!frames) {
     return util::error(frames.error());
@@ -37,10 +36,11 @@ util::Expected<capture::SnapshotOptions> snapshot_settings(const config::Config&
   return o;
 }
 
-util::Expected<CaptureSettings> capture_settings(const Invocation& inv, const config::Config& cfg) {
+util::Expected<CaptureSettings> capture_settings(const config::Config& cfg,
+                                                 const SettingsOverrides& over) {
   CaptureSettings s;
   auto& sup = s.supervisor;
-  sup.launch.argv = inv.run.command.empty() ? cfg.get_strings("server.command") : inv.run.command;
+  sup.launch.argv = over.command.empty() ? cfg.get_strings("server.command") : over.command;
   if (sup.launch.argv.empty()) {
     return util::error("no server command: give it after `--` (crashpilot run -- ./worldserver -c "
                        "worldserver.conf) "
@@ -56,13 +56,13 @@ util::Expected<CaptureSettings> capture_settings(const Invocation& inv, const co
   sup.allow_core_fallback = cfg.get_bool("capture.core_fallback", true);
 
   std::string restart =
-      inv.run.restart.empty() ? cfg.get_string("capture.restart", "on-failure") : inv.run.restart;
+      over.restart.empty() ? cfg.get_string("capture.restart", "on-failure") : over.restart;
   if (restart == "never") {
-    sup.restart.mode = capture::RestartMode::never;
+    sup.restart.mode = RestartMode::never;
   } else if (restart == "on-failure") {
-    sup.restart.mode = capture::RestartMode::on_failure;
+    sup.restart.mode = RestartMode::on_failure;
   } else if (restart == "always") {
-    sup.restart.mode = capture::RestartMode::always;
+    sup.restart.mode = RestartMode::always;
   } else {
     return util::error(fmt::format(
         "configuration: capture.restart must be never, on-failure or always, not \"{}\"", restart));
@@ -97,19 +97,18 @@ util::Expected<CaptureSettings> capture_settings(const Invocation& inv, const co
   sup.stop_grace = std::chrono::seconds(stop_grace);
   sup.exit_grace = std::chrono::seconds(exit_grace);
   sup.startup_window = std::chrono::seconds(startup);
-  s.hang_seconds = inv.run.hang_seconds >= 0 ? inv.run.hang_seconds : static_cast<int>(hang);
+  s.hang_seconds = over.hang_seconds >= 0 ? over.hang_seconds : static_cast<int>(hang);
   s.cpu_stall_seconds = static_cast<int>(stall);
-  sup.max_crashes = inv.run.max_crashes;
+  sup.max_crashes = over.max_crashes;
   auto snap = snapshot_settings(cfg);
   if (!snap) {
     return util::error(snap.error());
   }
   sup.snapshot = *snap;
-  s.crash_dir = inv.run.crash_dir.empty()
-                    ? cfg.get_string("capture.crash_dir", ".crashpilot/crashes")
-                    : inv.run.crash_dir;
+  s.crash_dir = over.crash_dir.empty() ? cfg.get_string("capture.crash_dir", ".crashpilot/crashes")
+                                       : over.crash_dir;
   s.record = cfg.get_bool("capture.record", true);
   return s;
 }
 
-} // namespace crashpilot::cli
+} // namespace crashpilot::capture

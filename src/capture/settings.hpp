@@ -2,29 +2,39 @@
 #pragma once
 
 // The `[server]` and `[capture]` configuration read into the capture stage's options, with the
-// `run` flags on top. Errors name the key.
+// command-line flags of `run` on top. Errors name the key.
 
-#include <cli/options.hpp>
 #include <config/config.hpp>
 #include <util/expected.hpp>
 
 #include <capture/supervisor.hpp>
 
 #include <string>
+#include <vector>
 
-namespace crashpilot::cli {
+namespace crashpilot::capture {
 
 struct CaptureSettings {
-  capture::SupervisorOptions supervisor;
+  SupervisorOptions supervisor;
   std::string crash_dir;
   int hang_seconds = 0;      // no heartbeat line for this long = hung (0 = off)
   int cpu_stall_seconds = 0; // the main thread used no CPU for this long = hung (0 = off)
   bool record = true;        // record incidents in the store and queue them for analysis
 };
 
-util::Expected<CaptureSettings> capture_settings(const Invocation& inv, const config::Config& cfg);
+// What the command line may say over the configuration (empty / negative = the config's value).
+struct SettingsOverrides {
+  std::vector<std::string> command;
+  std::string restart;
+  int hang_seconds = -1;
+  int max_crashes = 0;
+  std::string crash_dir;
+};
+
+util::Expected<CaptureSettings> capture_settings(const config::Config& cfg,
+                                                 const SettingsOverrides& over = {});
 
 // Snapshot options alone (`snapshot`, `symbolize --pid`).
-util::Expected<capture::SnapshotOptions> snapshot_settings(const config::Config& cfg);
+util::Expected<SnapshotOptions> snapshot_settings(const config::Config& cfg);
 
-} // namespace crashpilot::cli
+} // namespace crashpilot::capture

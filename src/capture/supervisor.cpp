@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -96,6 +97,10 @@ public:
       drain();
       if (m_gone) {
         break;
+      }
+      if (!stopping && m_options.stop && m_options.stop->load()) {
+        stopping = true;
+        m_hooks.note("stopping", fmt::format("stopping the server (pid {})", pid()));
       }
       auto now = Clock::now();
       if (stopping && !m_term_sent) {
@@ -312,12 +317,16 @@ private:
   Clock::time_point m_term_at;
 };
 
-// Sleeps `delay` unless SIGINT/SIGTERM arrives; true when interrupted.
-bool wait_interruptible(int sfd, std::chrono::milliseconds delay) {
+// Sleeps `delay` unless SIGINT/SIGTERM arrives or `stop` is set; true when interrupted.
+bool wait_interruptible(int sfd, std::chrono::milliseconds delay, const std::atomic<bool>* stop) {
   auto until = Clock::now() + delay;
   while (Clock::now() < until) {
+    if (stop && stop->load()) {
+      return true;
+    }
     pollfd p{sfd, POLLIN, 0};
-    int ms = static_cast<int>(std::max<long long>(1, to_ms(until - Clock::now()).count()));
+    int ms = static_cast<int>(
+        std::clamp<long long>(to_ms(until - Clock::now()).count(), 1, stop ? 100 : 1 << 30));
     if (::poll(&p, 1, ms) > 0) {
       signalfd_siginfo si{};
       while (::read(sfd, &si, sizeof si) == sizeof si) {
@@ -330,11 +339,13 @@ bool wait_interruptible(int sfd, std::chrono::milliseconds delay) {
   return false;
 }
 
-sigset_t supervisor_signals() {
+sigset_t supervisor_signals(bool own_signals = true) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  if (own_signals) {
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+  }
   sigaddset(&set, SIGCHLD);
   return set;
 }
@@ -348,7 +359,7 @@ void block_supervisor_signals() {
 
 util::Expected<RunSummary> supervise(const SupervisorOptions& options, Hooks& hooks) {
   block_supervisor_signals();
-  sigset_t set = supervisor_signals();
+  sigset_t set = supervisor_signals(options.own_signals);
   util::Fd sfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!sfd.valid()) {
     return util::error(fmt::format("signalfd: {}", std::strerror(errno)));
@@ -396,7 +407,7 @@ util::Expected<RunSummary> supervise(const SupervisorOptions& options, Hooks& ho
     }
     if (stopping) {
       summary.interrupted = true;
-      summary.stop_reason = "stopped by signal";
+      summary.stop_reason = options.stop && options.stop->load() ? "stopped" : "stopped by signal";
       break;
     }
     if (options.max_crashes > 0 && summary.failures >= options.max_crashes) {
@@ -420,9 +431,9 @@ util::Expected<RunSummary> supervise(const SupervisorOptions& options, Hooks& ho
     }
     auto delay = tracker.next_delay(run.uptime());
     hooks.note("restart", fmt::format("in {} ms", delay.count()));
-    if (wait_interruptible(sfd.get(), delay)) {
+    if (wait_interruptible(sfd.get(), delay, options.stop)) {
       summary.interrupted = true;
-      summary.stop_reason = "stopped by signal";
+      summary.stop_reason = options.stop && options.stop->load() ? "stopped" : "stopped by signal";
       break;
     }
   }

@@ -14,6 +14,7 @@
 #include <capture/restart.hpp>
 #include <capture/snapshot.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -32,6 +33,12 @@ struct SupervisorOptions {
   std::chrono::milliseconds tick{100};            // how often the watchdog is asked
   int max_crashes = 0;                            // stop after this many failures (0 = never)
   bool allow_core_fallback = true;                // no ptrace → cores
+  // SIGINT/SIGTERM stop the supervisor. False when an orchestrator running several supervisors
+  // owns those signals and stops each through `stop` instead.
+  bool own_signals = true;
+  // Set from another thread: stop as SIGTERM would (the server gets SIGTERM, then SIGKILL after
+  // stop_grace). Checked every tick.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct Hooks {

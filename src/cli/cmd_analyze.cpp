@@ -3,6 +3,7 @@
 // by a headless coding agent, or by the built-in analyzer. The runner (analyze/runner.hpp) does
 // the work; this file turns the command line and configuration into its setup, keeps SIGINT and
 // SIGTERM from leaving agents behind, and prints one line per request.
+#include <cli/agent_setup.hpp>
 #include <cli/commands.hpp>
 #include <cli/terminal.hpp>
 #include <cli/workspace.hpp>
@@ -26,69 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_analyze_stop_signal(int) {
-  g_stop.store(true);
-}
-
-// SIGINT/SIGTERM set a flag the runner checks: agents are then stopped (their whole process
-// trees), leases released and the attempts recorded, instead of crashpilot dying and leaving
-// agents to run on in their own sessions. Restores the old handlers on scope exit.
-class StopSignals {
-public:
-  StopSignals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_analyze_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &m_old_int);
-    ::sigaction(SIGTERM, &sa, &m_old_term);
-  }
-  ~StopSignals() {
-    ::sigaction(SIGINT, &m_old_int, nullptr);
-    ::sigaction(SIGTERM, &m_old_term, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
-private:
-  struct sigaction m_old_int {};
-  struct sigaction m_old_term {};
-};
-
-std::string absolute(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
-}
-
-std::string self_exe() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("crashpilot") : p.string();
-}
-
-// What `crashpilot mcp`, started by the agent in another directory, needs to see the same
-// configuration, store and queue as this command.
-std::vector<std::string> mcp_args(const Invocation& inv, const queue::QueueOptions& q,
-                                  const std::string& store) {
-  std::vector<std::string> args = {"--queue-root", absolute(q.root), "--store", absolute(store)};
-  if (inv.global.config_file) {
-    args.insert(args.end(), {"--config", absolute(*inv.global.config_file)});
-  } else if (const char* env = std::getenv("CRASHPILOT_CONFIG"); env != nullptr && *env != '\0') {
-    args.insert(args.end(), {"--config", absolute(env)});
-  } else if (fs::exists("crashpilot.toml")) {
-    args.insert(args.end(), {"--config", absolute("crashpilot.toml")});
-  }
-  if (!inv.global.preset.empty()) {
-    args.insert(args.end(), {"--preset", inv.global.preset});
-  }
-  for (const auto& s : inv.global.sets) {
-    args.insert(args.end(), {"--set", s});
-  }
-  return args;
-}
 
 json result_json(const analyze::RequestResult& r) {
   json j = {{"request_id", r.request_id}, {"agent", r.agent}};
@@ -161,41 +99,15 @@ int run_analyze(const Invocation& inv, const config::Config& config) {
         fmt::format("--request '{}' is not a request id ([A-Za-z0-9_-]{{1,64}})", o.request));
     return exit_code::usage;
   }
-  analyze::RunnerSetup setup;
-  setup.version = version();
-  if (o.agent != analyze::k_builtin_agent) {
-    auto preset = analyze::agent_preset_from_config(config, o.agent);
-    if (!preset) {
-      print_error(preset.error());
-      return exit_code::usage;
-    }
-    setup.preset = std::move(*preset);
-  }
-  auto options = analyze::runner_options_from_config(config);
-  if (!options) {
-    print_error(options.error());
-    return exit_code::usage;
-  }
-  setup.options = std::move(*options);
   int code = exit_code::ok;
   auto ws = open_workspace(inv, config, {.store = true, .queue = true}, code);
   if (!ws) {
     return code;
   }
-  auto store_options = store_options_from_config(config, ws->rules.similarity_threshold);
-  if (!store_options) {
-    print_error(store_options.error());
-    return exit_code::usage;
+  auto setup = runner_setup(inv, config, *ws, o.agent, code);
+  if (!setup) {
+    return code;
   }
-  setup.queue = ws->queue->options();
-  setup.store_path = ws->store->path();
-  setup.store_options = std::move(*store_options);
-  setup.options.holder =
-      fmt::format("crashpilot analyze --agent {} ({})", o.agent, default_holder());
-  setup.options.crashpilot_exe = self_exe();
-  setup.options.mcp_args = mcp_args(inv, setup.queue, setup.store_path);
-  setup.cancel = &g_stop;
-
   std::vector<std::string> ids;
   if (!o.request.empty()) {
     ids.push_back(o.request);
@@ -221,7 +133,7 @@ int run_analyze(const Invocation& inv, const config::Config& config) {
   StopSignals signals;
   analyze::become_subreaper();
   Terminal t = Terminal::detect(inv.global.color);
-  analyze::Runner runner(std::move(setup));
+  analyze::Runner runner(std::move(*setup));
   auto results = runner.run(ids, o.parallel, [&](const analyze::RequestResult& r) {
     print_result(t, inv.global.json, r);
   });

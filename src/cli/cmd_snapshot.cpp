@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `crashpilot snapshot --pid PID`: every thread of a running process, symbolized, without killing
 // it; prints how long it was stopped.
-#include <cli/capture_config.hpp>
 #include <cli/commands.hpp>
 #include <cli/terminal.hpp>
 #include <model/json.hpp>
@@ -9,13 +8,14 @@
 
 #include <capture/freeze.hpp>
 #include <capture/report.hpp>
+#include <capture/settings.hpp>
 #include <capture/snapshot.hpp>
 #include <fmt/format.h>
 
 namespace crashpilot::cli {
 
 int run_snapshot(const Invocation& inv, const config::Config& config) {
-  auto options = snapshot_settings(config);
+  auto options = capture::snapshot_settings(config);
   if (!options) {
     print_error(options.error());
     return exit_code::usage;

@@ -2,7 +2,6 @@
 // `crashpilot symbolize --core CORE [--exe BINARY] [--debug-dir DIR]...`: the crash a core file
 // holds, every thread unwound and symbolized (function, file:line, inline frames), triaged, and
 // printed as `triage` prints a report: a summary on a terminal, one JSON object with --json.
-#include <cli/capture_config.hpp>
 #include <cli/commands.hpp>
 #include <cli/frame_text.hpp>
 #include <cli/terminal.hpp>
@@ -13,6 +12,7 @@
 #include <capture/freeze.hpp>
 #include <capture/incident.hpp>
 #include <capture/proc.hpp>
+#include <capture/settings.hpp>
 #include <capture/snapshot.hpp>
 #include <fmt/format.h>
 #include <symbolize/debug_cache.hpp>
@@ -188,7 +188,7 @@ void print_human(const Terminal& t, const SymbolizeOptions& o, const CoreCrash& 
 static int symbolize_live(const Invocation& inv, const config::Config& config,
                           const triage::Rules& rules) {
   const SymbolizeOptions& o = inv.symbolize;
-  auto options = snapshot_settings(config);
+  auto options = capture::snapshot_settings(config);
   if (!options) {
     print_error(options.error());
     return exit_code::usage;

@@ -1,80 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include <cli/ingest.hpp>
+#include <model/json.hpp>
 
 #include <fmt/format.h>
-#include <model/json.hpp>
-#include <queue/snippets.hpp>
 #include <store/json.hpp>
 
 namespace crashpilot::cli {
 
-namespace {
-
-queue::RequestInput request_input(const Workspace& ws, const model::Crash& crash,
-                                  const store::RecordResult& r, const store::Bucket* bucket,
-                                  const model::LogContext& context) {
-  queue::RequestInput in;
-  in.crash = crash;
-  in.context = context;
-  in.crash.raw
-      .clear(); // the request carries the analysis, not the report text (it is in the store)
-  in.bucket.id = r.bucket;
-  in.bucket.signature = crash.signature.text;
-  in.bucket.count = r.count;
-  in.bucket.first_seen = bucket ? bucket->first_seen : store::now_seconds();
-  in.bucket.last_seen = bucket ? bucket->last_seen : store::now_seconds();
-  in.policy = ws.policy;
-  const std::string& repo = ws.queue->options().repo_root;
-  if (!repo.empty()) {
-    in.source.repo_root = repo;
-    if (const model::Thread* th = crash.crashing_thread()) {
-      queue::SnippetOptions so;
-      so.repo_root = repo;
-      if (auto snippets = queue::read_snippets(th->frames, so)) {
-        in.source.snippets = std::move(*snippets);
-      } else {
-        print_warning(snippets.error());
-      }
-    }
-  }
-  return in;
-}
-
-} // namespace
-
 util::Expected<std::vector<IngestedCrash>> ingest_input(Workspace& ws, const TriagedInput& input,
                                                         const std::string& report_path,
-                                                        const OccurrenceExtras& extras) {
+                                                        const loop::OccurrenceExtras& extras) {
+  loop::RecordTarget target{ws.store ? &*ws.store : nullptr, ws.queue ? &*ws.queue : nullptr,
+                            ws.policy, ws.host, ""};
   std::vector<IngestedCrash> out;
   for (size_t i = 0; i < input.crashes.size(); ++i) {
-    const model::Crash& crash = input.crashes[i];
-    store::OccurrenceInfo info;
-    info.host = ws.host;
-    info.report_path = report_path;
-    info.raw = input.text;
-    info.time = extras.time;
-    info.build_id = extras.build_id;
-    if (!extras.context.empty()) {
-      info.log_context = model::to_json(extras.context);
-    }
-    auto recorded = ws.store->record(crash, info);
+    auto recorded = loop::record_crash(target, input.crashes[i], input.text, report_path, extras);
     if (!recorded) {
       return util::error(recorded.error());
     }
-    IngestedCrash ic{i, std::move(*recorded), std::nullopt};
-    if (ic.record.status != store::BucketStatus::ignored) {
-      auto detail = ws.store->get_bucket(ic.record.bucket, 1);
-      if (!detail) {
-        return util::error(detail.error());
-      }
-      const store::Bucket* bucket = *detail ? &(*detail)->bucket : nullptr;
-      auto enqueued = ws.queue->enqueue(request_input(ws, crash, ic.record, bucket, extras.context));
-      if (!enqueued) {
-        return util::error(enqueued.error());
-      }
-      ic.request = std::move(*enqueued);
+    for (const auto& w : recorded->warnings) {
+      print_warning(w);
     }
-    out.push_back(std::move(ic));
+    out.push_back(IngestedCrash{i, std::move(recorded->record), std::move(recorded->request)});
   }
   return out;
 }

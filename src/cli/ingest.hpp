@@ -8,7 +8,8 @@
 #include <cli/input.hpp>
 #include <cli/terminal.hpp>
 #include <cli/workspace.hpp>
-#include <model/log_context.hpp>
+
+#include <loop/record.hpp>
 
 #include <optional>
 #include <string>
@@ -22,18 +23,11 @@ struct IngestedCrash {
   std::optional<queue::EnqueueResult> request; // nullopt: the bucket is ignored, no request
 };
 
-// What a live capture knows beyond the report text.
-struct OccurrenceExtras {
-  model::LogContext context; // the server's logs just before the crash
-  std::string build_id;      // the crashed executable's
-  int64_t time = 0;          // unix seconds of the crash; 0 = now
-};
-
 // Records and enqueues every crash of `input` (already triaged), read from `report_path`. Stops at
 // the first store or queue error.
 util::Expected<std::vector<IngestedCrash>> ingest_input(Workspace& ws, const TriagedInput& input,
                                                         const std::string& report_path,
-                                                        const OccurrenceExtras& extras = {});
+                                                        const loop::OccurrenceExtras& extras = {});
 
 // One line per crash: human (new bucket / seen N times / REGRESSED, signature, function, location,
 // request id) or one JSON object (--json).

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include <cli/main.hpp>
-
 #include <cli/commands.hpp>
+#include <cli/main.hpp>
 #include <cli/options.hpp>
 #include <cli/terminal.hpp>
 
-#include <exception>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <exception>
 
 extern char** environ;
 
@@ -35,10 +36,39 @@ int run(const Invocation& inv) {
     fmt::print("crashpilot {}\n", k_version);
     return exit_code::ok;
   }
+  if (inv.command == "init") {
+    return run_init(inv);
+  }
   config::LoadOptions lo;
   lo.preset = inv.global.preset;
   lo.file = inv.global.config_file;
   lo.overrides = inv.global.sets;
+  if (inv.command == "run") {
+    // The seed's options are configuration keys under other names.
+    const RunCommandOptions& r = inv.run;
+    auto quoted = [](const std::string& v) { return nlohmann::json(v).dump(); };
+    if (!r.trinity_root.empty()) {
+      lo.overrides.push_back("queue.repo_root=" + quoted(r.trinity_root));
+    }
+    if (!r.server_exe.empty()) {
+      lo.overrides.push_back("server.command=[" + quoted(r.server_exe) + "]");
+    }
+    if (!r.crashes.empty()) {
+      lo.overrides.push_back("capture.crash_dir=" + quoted(r.crashes));
+    }
+    std::string sources;
+    if (!r.server_log.empty()) {
+      sources += "{name=\"server-log\", path=" + quoted(r.server_log) + ", role=\"server\"}";
+    }
+    if (!r.playerbot_log.empty()) {
+      sources += std::string(sources.empty() ? "" : ", ") +
+                 "{name=\"playerbot-log\", path=" + quoted(r.playerbot_log) +
+                 ", role=\"playerbot\"}";
+    }
+    if (!sources.empty()) {
+      lo.overrides.push_back("logs.source_add=[" + sources + "]");
+    }
+  }
   lo.environment = crashpilot_environment();
   if (auto it = lo.environment.find("CRASHPILOT_CONFIG"); it != lo.environment.end() && !lo.file) {
     lo.file = it->second;
@@ -72,6 +102,12 @@ int run(const Invocation& inv) {
   if (inv.command == "run") {
     return run_run(inv, *config);
   }
+  if (inv.command == "apply") {
+    return run_apply(inv, *config);
+  }
+  if (inv.command == "demo") {
+    return run_demo(inv, *config);
+  }
   if (inv.command == "snapshot") {
     return run_snapshot(inv, *config);
   }
@@ -93,7 +129,9 @@ int run(const Invocation& inv) {
 
 } // namespace
 
-const char* version() { return k_version; }
+const char* version() {
+  return k_version;
+}
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The command line as plain data. parse_args() has no side effects, so tests feed it string vectors;
-// run() in main.cpp acts on the result.
+// The command line as plain data. parse_args() has no side effects, so tests feed it string
+// vectors; run() in main.cpp acts on the result.
 
 #include <util/expected.hpp>
 
@@ -36,7 +36,7 @@ struct IngestOptions {
 
 struct WatchOptions {
   std::vector<std::string> dirs;
-  bool once = false;     // one pass, then exit
+  bool once = false;      // one pass, then exit
   int interval_ms = 2000; // between polls
   size_t max_input_mb = 1024;
 };
@@ -73,6 +73,32 @@ struct RunCommandOptions {
   std::string crash_dir;            // overrides [capture] crash_dir
   std::string restart;              // overrides [capture] restart: never, on-failure, always
   int hang_seconds = -1;            // overrides [capture] hang_seconds (0 = no heartbeat watchdog)
+  // The fix loop (review / auto).
+  bool mode_given = false; // --mode was on the command line (else [loop] mode)
+  bool single_iteration = false;
+  int max_iterations = 0;
+  int analysis_timeout = 0; // seconds; 0 = [loop] analysis_timeout_seconds
+  std::string agent;        // "" = [loop] agent
+  int idle_exit = 0;        // stop after this long with nothing left to do (0 = never)
+  bool status = false;      // show the loop's state and exit
+  bool yes = false;         // auto mode without the confirmation question
+  // The seed's options, mapped onto configuration keys.
+  std::string trinity_root;  // [queue] repo_root, [server] cwd default
+  std::string server_exe;    // [server] command[0]
+  std::string server_log;    // [[logs.source]] Server.log path
+  std::string playerbot_log; // [[logs.source]] Playerbot.log path
+  std::string crashes;       // [capture] crash_dir
+};
+
+struct ApplyCommandOptions {
+  int64_t attempt = 0;
+  bool dry_run = false;
+};
+
+struct DemoCommandOptions {
+  std::string agent; // "" = the recorded session
+  std::string dir;   // "" = a new temporary directory
+  bool keep = false; // keep the directory
 };
 
 struct SnapshotCommandOptions {
@@ -106,6 +132,13 @@ struct ConfigOptions {
   bool origins = true;
 };
 
+struct InitCommandOptions {
+  std::string agent = "claude"; // claude, codex, gemini, aider
+  std::string dir;              // the tree ("" = the git work tree of the current directory)
+  bool force = false;           // overwrite files init did not write (keeping backups)
+  bool dry_run = false;         // decide and print, write nothing
+};
+
 struct Invocation {
   // "triage", "ingest", "watch", "queue", "crashes", "stats", "schema", "config", "version"; ""
   // when only --help/--version was asked
@@ -122,8 +155,11 @@ struct Invocation {
   McpCommandOptions mcp;
   AnalyzeCommandOptions analyze;
   RunCommandOptions run;
+  ApplyCommandOptions apply;
+  DemoCommandOptions demo;
   SnapshotCommandOptions snapshot;
   SymbolizeOptions symbolize;
+  InitCommandOptions init;
   std::string help_text; // set when the user asked for help: print it and exit 0
 };
 

@@ -228,6 +228,9 @@ gate_window_lines = 25
 # A command that reproduces the crash (argv, run in the worktree under the capture supervisor);
 # [] = soak the patched server ([server] command) instead.
 repro_command = []
+# The patched server a soak runs (argv; {worktree} is the attempt's worktree). [] = [server] command
+# with its paths inside the repository moved into the worktree.
+server_command = []
 # The repro must pass this many times in a row.
 repro_runs = 3
 repro_timeout_seconds = 300
@@ -247,8 +250,6 @@ mode = "review"
 analysis_timeout_seconds = 1800
 # The agent preset the loop runs ("builtin" = the built-in analyzer, which never writes a patch).
 agent = "builtin"
-# Every action, one JSON object per line.
-audit_log = ".crashpilot/audit.jsonl"
 
 [server]
 # The server `crashpilot run` starts when no command follows `--`, e.g. ['./worldserver', '-c', 'worldserver.conf'].
@@ -456,6 +457,9 @@ build = [
   ['cmake', '--build', '{worktree}/.crashpilot-build', '--target', 'worldserver', '-j', '{jobs}'],
 ]
 build_timeout_seconds = 7200
+
+[verify]
+server_command = ['{worktree}/.crashpilot-build/bin/worldserver']
 
 [logs]
 # Log.conf's LogsDir (relative: the worldserver's working directory).

@@ -89,6 +89,7 @@ std::string apply_problem(const std::string& diff, const std::string& repo_root,
   util::RunOptions ro;
   ro.timeout = std::chrono::seconds(60);
   ro.max_output_bytes = size_t{1} << 20;
+  ro.env_set["GIT_OPTIONAL_LOCKS"] = "0"; // no opportunistic refresh of the user's index
   std::optional<util::TempDir> tmp;
   std::vector<std::string> apply{"git", "-C", repo_root, "apply", "--check"};
   if (!commit.empty()) {

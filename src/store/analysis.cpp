@@ -4,44 +4,12 @@
 // these; the store only keeps them consistent (foreign keys) and answers queries.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <store/rows.hpp>
 #include <store/store.hpp>
 
 namespace crashpilot::store {
 
 namespace {
-
-// Runs a write statement in its own transaction; fails when it changed no row (an unknown id).
-template <typename Bind>
-util::Expected<void> write_one(const Db& db, std::string_view sql, Bind bind,
-                               std::string_view missing) {
-  auto stmt = db.prepare(sql);
-  if (!stmt) {
-    return util::error(stmt.error());
-  }
-  bind(*stmt);
-  if (auto r = stmt->run(); !r) {
-    return r;
-  }
-  if (db.changes() == 0) {
-    return util::error(fmt::format("store {}: {}", db.path(), missing));
-  }
-  return {};
-}
-
-template <typename T, typename Read>
-util::Expected<std::vector<T>> read_all(Statement& stmt, Read read) {
-  std::vector<T> out;
-  while (true) {
-    auto row = stmt.step();
-    if (!row) {
-      return util::error(row.error());
-    }
-    if (!*row) {
-      return out;
-    }
-    out.push_back(read(stmt));
-  }
-}
 
 AnalysisRequest read_request(const Statement& s) {
   return {s.column_int(0), s.column_text(1), s.column_text(2), s.column_int(3),

@@ -96,6 +96,34 @@ struct Verdict {
   Time time = 0;
 };
 
+// One attempt's way through the fix stage. `stage` is the fix stage's word (answered, applied,
+// built, verified, awaiting_approval, landed, reverted, rejected, failed ...); the store keeps it.
+struct Fix {
+  int64_t attempt = 0;
+  std::string bucket;
+  std::string stage;
+  std::string branch;
+  std::string worktree;
+  std::string base_commit;
+  std::string commit;
+  std::string verdict;
+  std::string risk;
+  bool needs_approval = false;
+  std::string landed_commit;
+  std::string detail_json = "{}";
+  Time created = 0;
+  Time updated = 0;
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  Time time = 0;
+  std::string action;
+  std::string bucket;
+  std::optional<int64_t> attempt;
+  std::string detail;
+};
+
 struct BucketDetail {
   Bucket bucket;
   std::vector<Occurrence> occurrences; // newest first

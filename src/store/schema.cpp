@@ -132,10 +132,51 @@ CREATE TABLE ingested_files (
 );
 )sql";
 
+// The fix loop's state, so `crashpilot run` killed at any point resumes where it was: one row per
+// attempt that produced a patch (its stage, branch, worktree, verdict), an audit trail of every
+// action, and the loop's own key/value state.
+constexpr std::string_view k_v4 = R"sql(
+CREATE TABLE fixes (
+  attempt        INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+  bucket         TEXT NOT NULL,
+  stage          TEXT NOT NULL,
+  branch         TEXT NOT NULL DEFAULT '',
+  worktree       TEXT NOT NULL DEFAULT '',
+  base_commit    TEXT NOT NULL DEFAULT '',
+  commit_hash    TEXT NOT NULL DEFAULT '',
+  verdict        TEXT NOT NULL DEFAULT '',
+  risk           TEXT NOT NULL DEFAULT '',
+  needs_approval INTEGER NOT NULL DEFAULT 0,
+  landed_commit  TEXT NOT NULL DEFAULT '',
+  detail         TEXT NOT NULL DEFAULT '{}',   -- JSON: gate findings, build errors, runs, timings
+  created        INTEGER NOT NULL,
+  updated        INTEGER NOT NULL
+);
+CREATE INDEX fixes_bucket ON fixes(bucket);
+CREATE INDEX fixes_stage ON fixes(stage);
+
+CREATE TABLE audit (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  time    INTEGER NOT NULL,
+  action  TEXT NOT NULL,
+  bucket  TEXT NOT NULL DEFAULT '',
+  attempt INTEGER,
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_time ON audit(time);
+
+CREATE TABLE loop_state (
+  key     TEXT PRIMARY KEY,
+  value   TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, k_v1},
     Migration{2, k_v2},
     Migration{3, k_v3},
+    Migration{4, k_v4},
 };
 
 util::Expected<bool> has_version_table(const Db& db) {

@@ -128,6 +128,21 @@ public:
                                       const std::string& detail, Time now);
   util::Expected<std::vector<Verdict>> list_verdicts(int64_t attempt) const;
 
+  // The fix loop's state (fixes.cpp). put_fix inserts or replaces the attempt's row.
+  util::Expected<void> put_fix(const Fix& fix);
+  util::Expected<std::optional<Fix>> get_fix(int64_t attempt) const;
+  // Newest first; `bucket` "" = every bucket, `stages` empty = every stage.
+  util::Expected<std::vector<Fix>> list_fixes(const std::string& bucket = {},
+                                              const std::vector<std::string>& stages = {}) const;
+  util::Expected<int64_t> add_audit(const std::string& action, const std::string& bucket,
+                                    std::optional<int64_t> attempt, const std::string& detail,
+                                    Time now);
+  util::Expected<std::vector<AuditEntry>> list_audit(int64_t limit) const;
+  util::Expected<void> set_state(const std::string& key, const std::string& value, Time now);
+  util::Expected<std::optional<std::string>> get_state(const std::string& key) const;
+  // Attempts started since `since` (every request), for the per-day budget.
+  util::Expected<int64_t> attempts_since(Time since) const;
+
   // --- files ingested by `watch` (ingested_files.cpp) ---
   // Whether the report file at `path` was ingested while it had this size and modification time.
   util::Expected<bool> file_ingested(const std::string& path, int64_t size, int64_t mtime_ns) const;
