@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 for tool in jq git make g++; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
-run timeout 600 "$CRASHPILOT" demo --dir "$scratch/demo" --keep --color never
+run timeout 600 "$CRASHPILOT" demo --dir "$scratch/demo" --keep
 expect_rc 0
 expect_out "RECORDED agent session"
 expect_out "MASKED: bare_early_return"

@@ -195,7 +195,7 @@ bug2_request=$(jq -r 'select(.event == "crashed") | .request_id' bug2-events.txt
 run "$CRASHPILOT" analyze --agent replay --all --json
 expect_rc 0
 [ "$(jq -r .outcome stdout.txt | sort -u)" = answered ] || fail "not all answered: $out"
-jq -e --arg id "$bug2_request" 'select(.request_id == $id)' stdout.txt >/dev/null || fail "bug 2 was not analyzed: $out"
+jq -s -e --arg id "$bug2_request" 'any(.[]; .request_id == $id)' stdout.txt >/dev/null || fail "bug 2 was not analyzed: $out"
 response=$(jq -r --arg id "$bug2_request" 'select(.request_id == $id) | .response_path' stdout.txt)
 jq -e '.patch.diff | contains("corpse->HasLoot()")' "$response" >/dev/null || fail "bug 2 got no fix: $(cat "$response")"
 grep -q "replayed recorded answer 'bug2-fix'" runs/"$bug2_request"/*/stdout.txt || fail "the agent's line is not in the run record"
