@@ -254,6 +254,7 @@ AttemptResult advance_attempt(const AttemptContext& ctx, store::Fix fix, const m
         detail["feedback"] = r.feedback;
         step.save("apply_failed", detail);
         step.emit("apply", "failed", applied.error());
+        (void)wt->remove(false);
         return r;
       }
       auto commit = wt->commit(
@@ -304,6 +305,7 @@ AttemptResult advance_attempt(const AttemptContext& ctx, store::Fix fix, const m
       detail["feedback"] = r.feedback;
       step.save("build_failed", detail);
       step.emit("build", "failed", why, r.seconds["build"]);
+      (void)wt->remove(true); // the branch stays for a look; the worktree and its build go
       return r;
     }
     detail["build"] = fix::to_json(*built);
@@ -375,6 +377,7 @@ AttemptResult advance_attempt(const AttemptContext& ctx, store::Fix fix, const m
       r.feedback = fmt::format("the patch was built and run: verdict {} — {}", v, result.detail);
       detail["feedback"] = r.feedback;
       step.save(v, detail);
+      (void)wt->remove(true);
       return r;
     }
     if (!step.save("verified", detail)) {

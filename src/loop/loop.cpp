@@ -384,6 +384,15 @@ util::Expected<LoopSummary> run_loop(const LoopSetup& setup) {
     server.start();
   };
 
+  bool progressed = false; // a fix reached a branch or was merged
+  // The request names the signature; its frames (for the near-signature test) are the store's.
+  auto with_store_signature = [&](model::Crash& crash, const std::string& bucket) {
+    if (auto b = st->get_bucket(bucket, 0); b && *b) {
+      crash.signature.id = (*b)->bucket.signature_id;
+      crash.signature.text = (*b)->bucket.signature_text;
+      crash.signature.frames = (*b)->bucket.signature_frames;
+    }
+  };
   // Resume: attempts a killed run left half-way.
   if (!setup.repo.empty() && setup.mode != Mode::capture) {
     auto open = st->list_fixes("", {"answered", "gated", "applied", "built", "verified"});
@@ -398,7 +407,10 @@ util::Expected<LoopSummary> run_loop(const LoopSetup& setup) {
             crash = *c;
           }
         }
+        with_store_signature(crash, it->bucket);
         auto r = run_fix(*it, crash);
+        progressed = progressed || r.fix.stage == "ready" || r.fix.stage == "landed" ||
+                     r.fix.stage == "awaiting_approval";
         if (r.landed) {
           // The server starts below on the merged tree; build it first.
           if (!setup.fix.fix.build.empty()) {
@@ -429,7 +441,6 @@ util::Expected<LoopSummary> run_loop(const LoopSetup& setup) {
   std::set<std::string> exhausted; // requests the runner skipped (budget, claimed elsewhere)
   std::set<std::string> notified;  // buckets whose skip was already said
   auto idle_since = Clock::now();
-  bool progressed = false;
   auto crash_loop_at = std::optional<Clock::time_point>();
   while (!stopped()) {
     // Auto mode: a landed fix whose bucket comes back, or whose own lines crash, is reverted.
@@ -537,6 +548,7 @@ util::Expected<LoopSummary> run_loop(const LoopSetup& setup) {
         continue;
       }
     }
+    with_store_signature(crash, bucket);
     set_stage("analyze", bucket);
     emit({"analyze", "started", bucket, 0, fmt::format("analysis of {} by {}", next, setup.agent)});
     auto t = Clock::now();

@@ -83,6 +83,7 @@ util::Expected<EnqueueResult> Queue::enqueue(const RequestInput& input, int64_t 
         return util::error(j.error());
       }
       update_occurrences(*j, input.bucket, now);
+      add_previous(*j, input.previous);
       if (auto w = write_json(path, *j); !w) {
         return util::error(w.error());
       }

@@ -113,6 +113,31 @@ json build_request(const RequestInput& in, const std::string& request_id,
   return request;
 }
 
+void add_previous(json& request, const std::vector<PreviousAttempt>& previous) {
+  if (previous.empty()) {
+    return;
+  }
+  json& attempt = request["attempt"];
+  if (!attempt.is_object()) {
+    attempt = json::object();
+  }
+  json& list = attempt["previous"];
+  if (!list.is_array()) {
+    list = json::array();
+  }
+  for (const auto& p : previous) {
+    bool known = false;
+    for (const auto& e : list) {
+      known = known || (e.is_object() && e.value("response_id", std::string()) == p.response_id);
+    }
+    if (!known) {
+      list.push_back(
+          {{"response_id", p.response_id}, {"outcome", p.outcome}, {"log_tail", p.log_tail}});
+    }
+  }
+  attempt["number"] = static_cast<int64_t>(list.size()) + 1;
+}
+
 void update_occurrences(json& request, const BucketInfo& bucket, int64_t now) {
   json& occ = request["crash"]["occurrences"];
   // One more occurrence, or the bucket's own count when the caller (the store) counted further.

@@ -59,6 +59,10 @@ struct RequestInput {
 nlohmann::json build_request(const RequestInput& in, const std::string& request_id,
                              const std::string& response_path, int64_t now, const Limits& limits);
 
+// Adds what earlier attempts left (a re-queue after a failed build or verdict) to an open request
+// that a new occurrence already reopened; entries already there are not repeated.
+void add_previous(nlohmann::json& request, const std::vector<PreviousAttempt>& previous);
+
 // Applies a new occurrence of the same bucket to an existing request: count, last_seen, priority.
 void update_occurrences(nlohmann::json& request, const BucketInfo& bucket, int64_t now);
 
