@@ -118,6 +118,9 @@ mcp = false
       fmt::arg("state", toml_string(dir + "/recorded-state")));
 }
 
+// With --json, stdout carries the loop's events only; the story goes to stderr.
+FILE* g_human = stdout;
+
 bool step(const Terminal& t, const std::string& what, const std::vector<std::string>& argv,
           const std::string& cwd, double& seconds) {
   auto start = Clock::now();
@@ -133,8 +136,8 @@ bool step(const Terminal& t, const std::string& what, const std::vector<std::str
                                              : r->err));
     return false;
   }
-  fmt::print("{} {:<8} {} ({:.1f} s)\n", t.green("✔"), t.cyan("setup"), what, seconds);
-  std::fflush(stdout);
+  fmt::print(g_human, "{} {:<8} {} ({:.1f} s)\n", t.green("✔"), t.cyan("setup"), what, seconds);
+  std::fflush(g_human);
   return true;
 }
 
@@ -142,6 +145,7 @@ bool step(const Terminal& t, const std::string& what, const std::vector<std::str
 
 int run_demo(const Invocation& inv, const config::Config& /*unused*/) {
   Terminal t = Terminal::detect(inv.global.color);
+  g_human = inv.global.json ? stderr : stdout;
   std::string examples = find_examples();
   if (examples.empty()) {
     print_error("demo: examples/sample-server not found beside this crashpilot (set "
@@ -168,8 +172,9 @@ int run_demo(const Invocation& inv, const config::Config& /*unused*/) {
   dir = absolute_path(dir);
   bool recorded = inv.demo.agent.empty();
   std::string agent = recorded ? "recorded" : inv.demo.agent;
-  fmt::print("{}\n", t.bold("crashpilot demo: the whole loop on a sample game server with bots"));
-  fmt::print("  directory: {}\n  analysis:  {}\n\n", dir,
+  fmt::print(g_human, "{}\n",
+             t.bold("crashpilot demo: the whole loop on a sample game server with bots"));
+  fmt::print(g_human, "  directory: {}\n  analysis:  {}\n\n", dir,
              recorded ? "RECORDED agent session (examples/sample-server/recorded), replayed; "
                         "run `crashpilot demo --agent claude` for a live agent"
                       : "live agent '" + agent + "'");
@@ -246,15 +251,17 @@ int run_demo(const Invocation& inv, const config::Config& /*unused*/) {
       }
     }
   }
-  fmt::print("\n  setup {:.1f} s (history {:.1f} s, build {:.1f} s), loop {:.1f} s; analysis {}\n",
+  fmt::print(g_human,
+             "\n  setup {:.1f} s (history {:.1f} s, build {:.1f} s), loop {:.1f} s; analysis {}\n",
              s_history + s_build, s_history, s_build, total,
              recorded ? "replayed from the RECORDED session" : "by " + agent);
-  fmt::print("  {} bucket(s) fixed and merged, {} masking patch(es) caught by the gate\n",
+  fmt::print(g_human, "  {} bucket(s) fixed and merged, {} masking patch(es) caught by the gate\n",
              fixed.size(), masked);
-  fmt::print("  the repository: {}/server (git log shows crashpilot's commits)\n", dir);
+  fmt::print(g_human, "  the repository: {}/server (git log shows crashpilot's commits)\n", dir);
   bool ok = fixed.size() >= 2 && (!recorded || masked >= 1);
-  fmt::print("{}\n", ok ? t.green("demo: both bugs fixed")
-                        : t.red("demo: did not reach a fixed verdict for both bugs"));
+  fmt::print(g_human, "{}\n",
+             ok ? t.green("demo: both bugs fixed")
+                : t.red("demo: did not reach a fixed verdict for both bugs"));
   if (!inv.demo.keep && inv.demo.dir.empty() && ok) {
     fs::current_path("/", ec);
     // Worktrees are registered in the repository we remove with them: nothing is left behind.
