@@ -60,6 +60,13 @@ StopSignals::~StopSignals() {
   ::sigaction(SIGTERM, &m_old_term, nullptr);
 }
 
+void block_child_signal() {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::pthread_sigmask(SIG_BLOCK, &chld, nullptr);
+}
+
 std::string absolute_path(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::absolute(path, ec);

@@ -36,6 +36,10 @@ private:
   struct sigaction m_old_term {};
 };
 
+// The loop's supervisor threads take SIGCHLD through signalfds; the calling thread blocks it too,
+// so the kernel never hands a child's SIGCHLD to a thread that would drop it.
+void block_child_signal();
+
 std::string absolute_path(const std::string& path);
 std::string self_exe();
 

@@ -224,10 +224,7 @@ int run_demo(const Invocation& inv, const config::Config& /*unused*/) {
   setup->tee_stderr = out.get();
   setup->max_iterations = 8;
   setup->on_event = [&](const loop::Event& e) { print_loop_event(t, inv.global.json, e); };
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  ::pthread_sigmask(SIG_BLOCK, &chld, nullptr);
+  block_child_signal();
   g_stop.store(false);
   StopSignals signals;
   auto start = Clock::now();

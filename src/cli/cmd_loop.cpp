@@ -159,12 +159,7 @@ int run_fix_loop(const Invocation& inv, const config::Config& config, const std:
   ws->store.reset();
   ws->queue.reset();
   setup->on_event = [&](const loop::Event& e) { print_loop_event(term, inv.global.json, e); };
-  // The supervisor threads block SIGCHLD for their signalfds; this thread must too, so the kernel
-  // never hands a child's SIGCHLD to a thread that ignores it.
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  ::pthread_sigmask(SIG_BLOCK, &chld, nullptr);
+  block_child_signal();
   g_stop.store(false);
   StopSignals signals;
   auto summary = loop::run_loop(*setup);

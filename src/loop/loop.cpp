@@ -58,6 +58,13 @@ std::vector<double> read_uptimes(const store::Store& s, const std::string& bucke
   return out;
 }
 
+// One more time-to-crash for the bucket's rate (the soak plan) and the early-crash rule.
+void append_uptime(store::Store& s, const std::string& bucket, double seconds) {
+  auto ups = read_uptimes(s, bucket);
+  ups.push_back(seconds);
+  (void)s.set_state(uptimes_key(bucket), json(ups).dump(), store::now_seconds());
+}
+
 // The thread events come from never matters to the caller: one at a time.
 class Emitter {
 public:
@@ -153,10 +160,7 @@ private:
       std::string request = rec && rec->request ? rec->request->request_id : std::string();
       double uptime = static_cast<double>(in.uptime.count()) / 1000.0;
       if (rec) {
-        auto ups = read_uptimes(*st, rec->record.bucket);
-        ups.push_back(uptime);
-        (void)st->set_state(uptimes_key(rec->record.bucket), json(ups).dump(),
-                            store::now_seconds());
+        append_uptime(*st, rec->record.bucket, uptime);
         (void)st->add_audit("captured", rec->record.bucket, std::nullopt,
                             c.report ? c.report->json : c.report_error, store::now_seconds());
       }
@@ -269,10 +273,8 @@ util::Expected<LoopSummary> run_loop(const LoopSetup& setup) {
     extras.context = c.incident.context;
     auto rec = record_crash(at, c.crash, text, c.report ? c.report->json : "", extras);
     if (rec) {
-      // Its time to crash, for the soak plan of its own fix later.
-      auto ups = read_uptimes(*st, rec->record.bucket);
-      ups.push_back(static_cast<double>(c.incident.uptime.count()) / 1000.0);
-      (void)st->set_state(uptimes_key(rec->record.bucket), json(ups).dump(), store::now_seconds());
+      append_uptime(*st, rec->record.bucket,
+                    static_cast<double>(c.incident.uptime.count()) / 1000.0);
       emit({"verify", "recorded", rec->record.bucket, 0,
             fmt::format("a different crash during verification ({} in {}) recorded as bucket {}",
                         c.crash.exception_code, c.crash.crash_function, rec->record.bucket)});
