@@ -110,6 +110,26 @@ std::string crash_line(const json& request) {
                      location.empty() ? "" : " at " + location);
 }
 
+// What earlier attempts at the bucket left (the fix loop re-queues a failed build, a gate refusal
+// or a verdict into request.attempt.previous), for the prompt: the agent hears it even without MCP.
+std::string previous_attempts(const json& request) {
+  const json& attempt = object_at(request, "attempt");
+  auto it = attempt.find("previous");
+  if (it == attempt.end() || !it->is_array()) {
+    return "";
+  }
+  std::string out;
+  for (const auto& p : *it) {
+    if (!p.is_object()) {
+      continue;
+    }
+    std::string log = str(p, "log_tail");
+    out += fmt::format("- attempt {}: {}{}\n", str(p, "response_id"), str(p, "outcome"),
+                       log.empty() ? "" : "\n" + log);
+  }
+  return out;
+}
+
 std::string tail(const std::string& s, size_t n) {
   return s.size() <= n ? s : s.substr(s.size() - n);
 }
@@ -496,6 +516,9 @@ Classification Runner::attempt_agent(queue::Queue& q, store::Store* /*s*/, Attem
   pi.allowed_paths = strings(policy, "allowed_paths");
   pi.forbidden_paths = strings(policy, "forbidden_paths");
   pi.feedback = a.feedback;
+  if (std::string earlier = previous_attempts(a.request); !earlier.empty()) {
+    pi.feedback += (pi.feedback.empty() ? "" : "\n") + earlier;
+  }
   std::string prompt = render_prompt(pi);
   if (auto w = write_text(prompt_path, prompt); !w) {
     return not_started(w.error());

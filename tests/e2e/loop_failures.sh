@@ -17,6 +17,8 @@ second=$(jq -r 'select(.stage == "analyze" and .event == "requeued") | .message'
 req=$(ls queue/*/request_"$second".json | head -1)
 jq -e '.attempt.previous | any(.outcome == "build_failed" and (.log_tail | test("error")))' "$req" >/dev/null ||
   fail "the next request lacks the build errors: $(jq -c .attempt "$req")"
+# ... and so does the prompt the agent got (agents without MCP read only that).
+grep -qs "build_failed" runs/"$second"/*/prompt* || fail "the second prompt lacks the failed build: $(ls -R runs | head)"
 jq -s -e 'any(.[]; .stage == "land" and .event == "ready")' stdout.txt >/dev/null || fail "the second attempt did not reach a verified branch"
 # A failed attempt keeps its branch for a look, not its worktree (a build directory each).
 [ "$(git -C server worktree list | wc -l)" = 1 ] || fail "worktrees left: $(git -C server worktree list)"
